@@ -1,0 +1,3 @@
+"""Ground-truth datasets generated in memory, and loaders for public benchmarks (no torch import)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Disentanglement metrics on arrays and as scikit-learn scorers (no torch import)."""
+
+__all__ = []
