@@ -3,8 +3,30 @@
 scikit-learn-style estimators for "Disentanglement via Latent Quantization"
 (Hsu et al., NeurIPS 2023), the metrics that measure disentanglement (InfoMEC,
 DCI, MIG) and ground-truth datasets generated in memory.
+
+The estimators are imported lazily, so ``import sklq.metrics`` and
+``import sklq.datasets`` never import torch.
 """
+
+import importlib
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["__version__"]
+#: Public estimators and the private module that defines each.
+_ESTIMATORS = {
+    "LatentQuantizedAutoencoder": "._autoencoder",
+}
+
+__all__ = [*_ESTIMATORS, "__version__"]
+
+
+def __getattr__(name):
+    if name in _ESTIMATORS:
+        value = getattr(importlib.import_module(_ESTIMATORS[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'sklq' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

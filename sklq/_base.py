@@ -1,0 +1,275 @@
+"""The scikit-learn contract shared by every sklq model.
+
+:class:`BaseLatentModel` validates data and hyper-parameters, resolves the random state and
+the device, builds a private skorch net in ``fit`` (template method: subclasses say how to
+build the torch module and which loss terms it has) and implements ``encode``,
+``transform``, ``inverse_transform`` and ``score`` on top of it.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+import torch
+from scipy import sparse
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+)
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+
+from ._nn import IMAGE_SIZES
+from ._training import ArrayDataset, concat_batches, history_frame
+
+#: dtypes kept as they are; anything else is converted to the first (float32).
+_INPUT_DTYPES = (np.float32, np.uint8)
+
+
+def resolve_seed(random_state):
+    """An int seed for torch from a scikit-learn ``random_state``.
+
+    ``None`` draws fresh OS entropy without touching numpy's global RNG; an int is used as
+    it is; a ``RandomState``/``Generator`` instance is drawn from (advancing it).
+    """
+    if random_state is None:
+        return int(np.random.default_rng().integers(2**31 - 1))
+    if isinstance(random_state, Integral):
+        return int(random_state)
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(2**31 - 1))
+    if isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(2**31 - 1))
+    raise ValueError(f"random_state={random_state!r} cannot be used to seed torch.")
+
+
+def resolve_device(device):
+    """``"cpu"``, ``"cuda"`` or ``"auto"`` (CUDA when available) as a torch device string."""
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            "device='cuda' was requested but CUDA is not available; use 'cpu' or 'auto'."
+        )
+    return device
+
+
+def _image_shape(shape, name):
+    """Normalise ``(H, W)`` to ``(1, H, W)``; ``(C, H, W)`` is returned as it is."""
+    shape = tuple(int(s) for s in shape)
+    if len(shape) == 2:
+        shape = (1, *shape)
+    if len(shape) != 3 or min(shape) < 1:
+        raise ValueError(
+            f"{name}={shape} is not an image shape: expected (H, W) or (C, H, W) with "
+            "positive sizes."
+        )
+    return shape
+
+
+class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """Base class of sklq's models. Not for direct use.
+
+    Subclasses implement :meth:`_build_module` (the torch module for an input shape),
+    :meth:`_build_net` (the skorch net around it) and :meth:`_encode_batch` (what
+    ``encode`` returns for one batch), and may extend ``_parameter_constraints``.
+    """
+
+    _parameter_constraints: dict = {
+        "n_latents": [Interval(Integral, 1, None, closed="left")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "grad_clip_value": [Interval(Real, 0, None, closed="neither"), None],
+        "architecture": [StrOptions({"auto", "mlp", "conv"})],
+        "input_shape": [tuple, list, None],
+        "network_size": [StrOptions({"cpu", "image_small", "image"})],
+        "decoder": [StrOptions({"auto", "style", "conv"})],
+        "device": [StrOptions({"cpu", "cuda", "auto"})],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "callbacks": [list, None],
+    }
+
+    # ------------------------------------------------------------------ data
+    def _validate_X(self, X, *, reset):
+        """Validate ``X`` (2-D rows or an image stack) and return it as float32 or uint8.
+
+        Image stacks are checked through a flat 2-D view, so ``n_features_in_`` is the
+        number of values per sample for both layouts.
+        """
+        is_table = hasattr(X, "iloc") or sparse.issparse(X)
+        if not is_table and not isinstance(X, np.ndarray):
+            X = np.asarray(X)
+        if not is_table and X.ndim > 2:
+            sample_shape = X.shape[1:]
+            flat = X.reshape(X.shape[0], int(np.prod(sample_shape)))
+            flat = validate_data(
+                self, flat, reset=reset, dtype=_INPUT_DTYPES, ensure_all_finite=True
+            )
+            X = flat.reshape(len(flat), *sample_shape)
+            if not reset and sample_shape not in (self.sample_shape_, self.input_shape_):
+                raise ValueError(
+                    f"X has samples of shape {sample_shape}, but {type(self).__name__} was "
+                    f"fitted on samples of shape {self.sample_shape_}."
+                )
+        else:
+            X = validate_data(self, X, reset=reset, dtype=_INPUT_DTYPES, ensure_all_finite=True)
+        return X
+
+    def _resolve_input(self, X):
+        """Set ``sample_shape_``, ``architecture_`` and ``input_shape_`` from ``X``."""
+        self.sample_shape_ = tuple(X.shape[1:])
+        self.sample_dtype_ = X.dtype
+        if self.input_shape is not None:
+            image_shape = _image_shape(self.input_shape, "input_shape")
+            if int(np.prod(image_shape)) != self.n_features_in_:
+                raise ValueError(
+                    f"input_shape={tuple(self.input_shape)} holds {int(np.prod(image_shape))} "
+                    f"values, but X has {self.n_features_in_} features per sample."
+                )
+        elif len(self.sample_shape_) > 1:
+            image_shape = _image_shape(self.sample_shape_, "X.shape[1:]")
+        else:
+            image_shape = None
+
+        architecture = self.architecture
+        if architecture == "auto":
+            architecture = "mlp" if image_shape is None else "conv"
+        if architecture == "conv":
+            if image_shape is None:
+                raise ValueError(
+                    "architecture='conv' needs images: pass X of shape (n, C, H, W) or (n, H, W),"
+                    " or flat rows with input_shape=(C, H, W)."
+                )
+            _, height, width = image_shape
+            if height != width or height not in IMAGE_SIZES:
+                raise ValueError(
+                    f"architecture='conv' needs square images of size {IMAGE_SIZES}; got "
+                    f"images of shape {image_shape}. Use architecture='mlp' for other sizes."
+                )
+            self.input_shape_ = image_shape
+        else:
+            self.input_shape_ = (self.n_features_in_,)
+        self.architecture_ = architecture
+
+    def _dataset(self, X):
+        return ArrayDataset(X, self.input_shape_)
+
+    # --------------------------------------------------------------- fitting
+    def _resolved_decoder(self):
+        if self.decoder == "auto":
+            return "conv" if self.network_size == "cpu" else "style"
+        return self.decoder
+
+    def _check_params(self, X):
+        """Cross-parameter and parameter-vs-data rules (subclasses extend)."""
+
+    def _fit(self, X):
+        """Validate, build and train; subclasses' ``fit`` calls this inside ``_fit_context``."""
+        X = self._validate_X(X, reset=True)
+        self._resolve_input(X)
+        self._check_params(X)
+        device = resolve_device(self.device)
+        seed = resolve_seed(self.random_state)
+        devices = [torch.device(device).index or 0] if device.startswith("cuda") else []
+        with torch.random.fork_rng(devices=devices):
+            torch.manual_seed(seed)
+            net = self._build_net(self._build_module(), device)
+            net.fit(self._dataset(X), None)
+        self.net_ = net
+        self.n_iter_ = len(net.history)
+        self.history_ = pd.DataFrame(history_frame(net.history))
+        self._set_fitted_attributes()
+        return self
+
+    def _set_fitted_attributes(self):
+        """Hook for subclasses: derived fitted attributes such as ``codebook_``."""
+
+    def _net_callbacks(self):
+        from skorch.callbacks import ProgressBar
+
+        callbacks = list(self.callbacks or [])
+        if self.verbose and self.verbose >= 2:
+            callbacks.append(ProgressBar())
+        return callbacks
+
+    # ------------------------------------------------------------- inference
+    def encode(self, X, output="values"):
+        """Encode ``X`` into latent codes.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, [C,] H, W)
+        output : {"values", "indices", "continuous"}, default="values"
+            What to return (see the subclass' documentation).
+
+        Returns
+        -------
+        codes : ndarray of shape (n_samples, n_latents)
+        """
+        check_is_fitted(self)
+        outputs = self._encode_outputs()
+        if output not in outputs:
+            raise ValueError(f"output={output!r} is not one of {sorted(outputs)}.")
+        X = self._validate_X(X, reset=False)
+        batches = self.net_.map_batches(
+            self._dataset(X), lambda x: self._encode_batch(x, output)
+        )
+        return concat_batches(batches).reshape(len(X), -1)
+
+    def transform(self, X):
+        """Latent codes of ``X``: ``encode(X, output="values")``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, [C,] H, W)
+
+        Returns
+        -------
+        Z : ndarray of shape (n_samples, n_latents), float32
+        """
+        return self.encode(X, output="values")
+
+    def _decode_batch(self, z):
+        logits = self.net_.module_.decode(z)
+        return torch.sigmoid(logits) if self.reconstruction_loss_ == "bce" else logits
+
+    def inverse_transform(self, Z):
+        """Decode latent codes back to data space.
+
+        Parameters
+        ----------
+        Z : array-like of shape (n_samples, n_latents)
+            Latent values. They are decoded as given: values off the codebook are not snapped
+            to it (the decoder is a continuous function of its input).
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, *sample_shape_)
+            In the shape and units ``X`` had at fit: float32, or ``uint8`` (rounded and
+            clipped to [0, 255]) when the model was fitted on ``uint8`` images.
+        """
+        check_is_fitted(self)
+        Z = check_array(Z, dtype=np.float32, ensure_all_finite=True, input_name="Z")
+        if Z.shape[1] != self.n_latents:
+            raise ValueError(
+                f"Z has {Z.shape[1]} columns, but {type(self).__name__} has "
+                f"n_latents={self.n_latents}."
+            )
+        batches = self.net_.map_batches(ArrayDataset(Z, (self.n_latents,)), self._decode_batch)
+        X = concat_batches(batches).reshape(len(Z), *self.sample_shape_)
+        if self.sample_dtype_ == np.uint8:
+            return np.clip(np.rint(X * 255.0), 0, 255).astype(np.uint8)
+        return X
+
+    @property
+    def _n_features_out(self):
+        return self.net_.module_.latent.n_latents
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float32"]
+        return tags

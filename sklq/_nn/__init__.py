@@ -1,0 +1,42 @@
+"""torch modules: the latent quantizer, encoders, decoders (no scikit-learn or skorch)."""
+
+from ._autoencoder import LatentAutoencoder
+from ._blocks import (
+    ConvBlock,
+    ConvTransposeBlock,
+    DenseBlock,
+    StyleConvTransposeBlock,
+    reset_conv_transpose_,
+)
+from ._networks import (
+    CONV_LAYOUTS,
+    IMAGE_SIZES,
+    MLP_LAYOUTS,
+    ConvDecoder,
+    ConvEncoder,
+    MLPDecoder,
+    MLPEncoder,
+    StyleDecoder,
+    build_encoder_decoder,
+)
+from ._quantizer import LatentQuantizer, QuantizerOutput
+
+__all__ = [
+    "CONV_LAYOUTS",
+    "IMAGE_SIZES",
+    "MLP_LAYOUTS",
+    "ConvBlock",
+    "ConvDecoder",
+    "ConvEncoder",
+    "ConvTransposeBlock",
+    "DenseBlock",
+    "LatentAutoencoder",
+    "LatentQuantizer",
+    "MLPDecoder",
+    "MLPEncoder",
+    "QuantizerOutput",
+    "StyleConvTransposeBlock",
+    "StyleDecoder",
+    "build_encoder_decoder",
+    "reset_conv_transpose_",
+]

@@ -1,0 +1,27 @@
+"""Training: skorch nets and array datasets (torch + skorch, no scikit-learn estimators)."""
+
+from ._autoencoder_net import (
+    NO_DECAY_PATTERNS,
+    AutoencoderNet,
+    LatentNet,
+    TrainingDivergedError,
+    concat_batches,
+    history_frame,
+    is_decayed,
+    no_decay_param_groups,
+)
+from ._data import ArrayDataset, as_float_batch, collate_batch
+
+__all__ = [
+    "NO_DECAY_PATTERNS",
+    "ArrayDataset",
+    "AutoencoderNet",
+    "LatentNet",
+    "TrainingDivergedError",
+    "as_float_batch",
+    "collate_batch",
+    "concat_batches",
+    "history_frame",
+    "is_decayed",
+    "no_decay_param_groups",
+]

@@ -1,0 +1,33 @@
+"""Package-level promises: public names, lazy torch import, layering."""
+
+import subprocess
+import sys
+
+import pytest
+
+import sklq
+
+
+def test_public_names():
+    from sklq import LatentQuantizedAutoencoder
+
+    assert "LatentQuantizedAutoencoder" in sklq.__all__
+    assert LatentQuantizedAutoencoder.__module__ == "sklq._autoencoder"
+    assert "LatentQuantizedAutoencoder" in dir(sklq)
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        sklq.Nope  # noqa: B018
+
+
+@pytest.mark.parametrize("module", ["sklq", "sklq.metrics", "sklq.datasets"])
+def test_importing_does_not_import_torch(module):
+    code = f"import sys, {module}; assert 'torch' not in sys.modules, 'torch imported'"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_torch_modules_do_not_import_sklearn_or_skorch():
+    code = (
+        "import sys, sklq._nn; "
+        "bad = [m for m in ('sklearn', 'skorch') if m in sys.modules]; "
+        "assert not bad, bad"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
