@@ -5,10 +5,13 @@
 """
 
 from ._base import GroundTruthDataset
+from ._sprites import Sprites, make_sprites
 from ._squares import Squares, make_squares
 
 __all__ = [
     "GroundTruthDataset",
+    "Sprites",
     "Squares",
+    "make_sprites",
     "make_squares",
 ]
