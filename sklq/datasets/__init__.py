@@ -5,13 +5,16 @@
 """
 
 from ._base import GroundTruthDataset
+from ._scenes import Scenes, make_scenes
 from ._sprites import Sprites, make_sprites
 from ._squares import Squares, make_squares
 
 __all__ = [
     "GroundTruthDataset",
+    "Scenes",
     "Sprites",
     "Squares",
+    "make_scenes",
     "make_sprites",
     "make_squares",
 ]
