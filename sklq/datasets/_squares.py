@@ -75,6 +75,7 @@ class Squares(GroundTruthDataset):
     n_channels = 1
     default_image_size = 16
     image_size_range = (8, 256)
+    supported_image_sizes = None
     _chunk_size = 4096
 
     def __init__(self, image_size=16):
