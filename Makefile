@@ -25,7 +25,7 @@ demo: install
 	$(VPY) -m sklq demo
 
 lint: install
-	$(VPY) -m ruff check sklq tests benchmarks examples
+	$(VPY) -m ruff check sklq tests benchmarks examples docs
 
 bench: install
 	$(VPY) benchmarks/bench_training.py
