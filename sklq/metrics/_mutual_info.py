@@ -83,38 +83,30 @@ def _search_boundaries(sorted_values, centres, radius):
 
     The distance is evaluated as the rounded difference ``fl(v - centre)``, exactly as a
     1-D KD-tree computes it. ``searchsorted`` on ``centre +- radius`` can be off by one run of
-    equal values because ``centre + radius`` is rounded too; the loops move each boundary to
-    the exact one, a whole run of equal values at a time (usually zero or one step).
+    equal values because ``centre + radius`` is rounded too; the loops move the few wrong
+    boundaries to the exact ones, a whole run of equal values at a time.
     """
     n = sorted_values.shape[0]
     lo = np.searchsorted(sorted_values, centres - radius, side="left")
     hi = np.searchsorted(sorted_values, centres + radius, side="right")
     while True:  # lo must be the first index with centre - v <= radius
         prev = np.maximum(lo - 1, 0)
-        too_far_right = (lo > 0) & (centres - sorted_values[prev] <= radius)
         here = np.minimum(lo, n - 1)
-        too_far_left = (lo < n) & (centres - sorted_values[here] > radius)
-        if not (too_far_right.any() or too_far_left.any()):
+        left = np.flatnonzero((lo > 0) & (centres - sorted_values[prev] <= radius))
+        right = np.flatnonzero((lo < n) & (centres - sorted_values[here] > radius))
+        if not (left.size or right.size):
             break
-        lo = np.where(
-            too_far_right, np.searchsorted(sorted_values, sorted_values[prev], side="left"), lo
-        )
-        lo = np.where(
-            too_far_left, np.searchsorted(sorted_values, sorted_values[here], side="right"), lo
-        )
+        lo[left] = np.searchsorted(sorted_values, sorted_values[prev[left]], side="left")
+        lo[right] = np.searchsorted(sorted_values, sorted_values[here[right]], side="right")
     while True:  # hi must be one past the last index with v - centre <= radius
         here = np.minimum(hi, n - 1)
-        too_far_left = (hi < n) & (sorted_values[here] - centres <= radius)
         prev = np.maximum(hi - 1, 0)
-        too_far_right = (hi > 0) & (sorted_values[prev] - centres > radius)
-        if not (too_far_right.any() or too_far_left.any()):
+        right = np.flatnonzero((hi < n) & (sorted_values[here] - centres <= radius))
+        left = np.flatnonzero((hi > 0) & (sorted_values[prev] - centres > radius))
+        if not (left.size or right.size):
             break
-        hi = np.where(
-            too_far_left, np.searchsorted(sorted_values, sorted_values[here], side="right"), hi
-        )
-        hi = np.where(
-            too_far_right, np.searchsorted(sorted_values, sorted_values[prev], side="left"), hi
-        )
+        hi[right] = np.searchsorted(sorted_values, sorted_values[here[right]], side="right")
+        hi[left] = np.searchsorted(sorted_values, sorted_values[prev[left]], side="left")
     return lo, hi
 
 
@@ -122,23 +114,37 @@ def _kth_neighbour_distance(values, labels, class_counts, n_neighbors):
     """Per point, the distance to its k-th nearest neighbour within its own class.
 
     ``values`` must be sorted by ``(label, value)``; ``k = min(n_neighbors, count - 1)`` for a
-    class of ``count`` points. In 1-D the k nearest neighbours of the point at sorted position
-    ``p`` lie within positions ``p - k .. p + k`` of its class, so the k-th smallest of those
-    2k candidate distances is the answer.
+    class of ``count`` points. In 1-D the neighbours of the point at sorted position ``p`` are
+    its ``a`` nearest on the left and ``k - a`` nearest on the right for some ``a``, so with
+    ``L_a`` (``R_b``) the distance to the a-th left (b-th right) neighbour of the same class
+    (``L_0 = R_0 = 0``, infinity past the class's ends) the k-th smallest distance is
+    ``min_a max(L_a, R_(k-a))``.
     """
     n = values.shape[0]
-    counts = class_counts[labels]
-    k = np.minimum(n_neighbors, counts - 1)
-    width = int(min(n_neighbors, max(int(counts.max()) - 1, 1)))
-    candidates = np.full((n, 2 * width), np.inf)
+    k = np.minimum(n_neighbors, class_counts[labels] - 1)
+    width = int(k.max())
+    left = np.full((width + 1, n), np.inf)
+    right = np.full((width + 1, n), np.inf)
+    left[0] = right[0] = 0.0
     for offset in range(1, width + 1):
         same = labels[offset:] == labels[:-offset]
-        gap = values[offset:] - values[:-offset]
-        # right neighbour of point p is p + offset; left neighbour of p + offset is p
-        candidates[:-offset, offset - 1] = np.where(same, gap, np.inf)
-        candidates[offset:, width + offset - 1] = np.where(same, gap, np.inf)
-    candidates.sort(axis=1)
-    kth = np.take_along_axis(candidates, np.maximum(k - 1, 0)[:, None], axis=1)[:, 0]
+        gap = np.where(same, values[offset:] - values[:-offset], np.inf)
+        right[offset, :-offset] = gap
+        left[offset, offset:] = gap
+    kth = np.empty(n)
+    for k_value in np.unique(k):
+        rows = np.flatnonzero(k == k_value) if k_value != width else None
+        best = None
+        for a in range(k_value + 1):
+            if rows is None:
+                candidate = np.maximum(left[a], right[k_value - a])
+            else:
+                candidate = np.maximum(left[a, rows], right[k_value - a, rows])
+            best = candidate if best is None else np.minimum(best, candidate)
+        if rows is None:
+            kth[k == k_value] = best[k == k_value]
+        else:
+            kth[rows] = best
     return kth, k
 
 
@@ -174,21 +180,38 @@ def mi_continuous_discrete(values, sort_index, labels, n_classes, n_neighbors=10
         return 0.0
     sorted_values = sorted_values[kept]
     sorted_labels = sorted_labels[kept]
-    by_class = np.argsort(sorted_labels, kind="stable")
+    # a stable sort of small integers is a radix sort in numpy
+    small = sorted_labels.astype(np.int16) if n_classes < 2**15 else sorted_labels
+    by_class = np.argsort(small, kind="stable")
     class_values = sorted_values[by_class]
     class_labels = sorted_labels[by_class]
     kth, k = _kth_neighbour_distance(class_values, class_labels, class_counts, n_neighbors)
-    radius = np.nextafter(kth, 0)
-    lo, hi = _search_boundaries(sorted_values, class_values, radius)
+    # query in value order (sorted keys make the binary searches cache-friendly)
+    radius = np.empty_like(kth)
+    radius[by_class] = np.nextafter(kth, 0)
+    lo, hi = _search_boundaries(sorted_values, sorted_values, radius)
     m = hi - lo
     n_kept = class_values.shape[0]
+    # digamma of integers 1 .. n_kept by table look-up (the same values, computed once)
+    table = _digamma_table(n_kept)
     mi = (
-        digamma(n_kept)
-        + np.mean(digamma(k))
-        - np.mean(digamma(class_counts[class_labels]))
-        - np.mean(digamma(m))
+        table[n_kept]
+        + np.mean(table[k])
+        - np.mean(table[class_counts[class_labels]])
+        - np.mean(table[m])
     )
     return max(float(mi), 0.0)
+
+
+_DIGAMMA = np.empty(0)
+
+
+def _digamma_table(n):
+    """``digamma(i)`` for ``i = 0 .. n`` (entry 0 unused), cached and grown on demand."""
+    global _DIGAMMA
+    if _DIGAMMA.shape[0] <= n:
+        _DIGAMMA = digamma(np.arange(max(n + 1, 2 * _DIGAMMA.shape[0]), dtype=np.float64))
+    return _DIGAMMA
 
 
 def mi_matrix_continuous(factor_codes, factor_n_classes, values, n_neighbors=10):
