@@ -1,0 +1,298 @@
+"""Benchmark sklq.metrics against straightforward implementations of the same definitions.
+
+Baselines: one scikit-learn estimator call per (factor, latent) pair for the MI matrix
+(``mutual_info_classif`` / ``mutual_info_score``), the reference InfoE (logistic regressions
+including the null models), one default ``GradientBoostingClassifier`` per factor for DCI, and
+disentanglement_lib's MIG. Both sides run single-threaded (``threadpool_limits(1)``,
+``n_jobs=1``) so the ratios compare algorithms, not cores.
+
+Run: ``python benchmarks/bench_metrics.py`` (about 10 minutes on 2 cores). Rewrites the
+"metrics" section of ``benchmarks/README.md``.
+"""
+
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+from scipy.stats import entropy, special_ortho_group
+from sklearn.ensemble import GradientBoostingClassifier
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_selection import mutual_info_classif
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import log_loss, mutual_info_score
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelEncoder, OneHotEncoder, StandardScaler
+from threadpoolctl import threadpool_limits
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _report import machine_summary, write_section  # noqa: E402
+
+from sklq.metrics import dci, infomec, mig_score  # noqa: E402
+from sklq.metrics._infomec import _nmi_matrix  # noqa: E402
+from sklq.metrics._validation import check_inputs  # noqa: E402
+
+FACTOR_SIZES = (3, 6, 10, 8, 4, 15)
+N_SAMPLES, N_LATENTS = 10_000, 10
+
+
+# ----------------------------------------------------------------------------- data
+def make_factors(n, rng):
+    return np.stack([rng.integers(0, k, n) for k in FACTOR_SIZES], axis=1)
+
+
+def continuous_latents(factors, rng):
+    """Noisy standardized factors plus four noise latents, in shuffled order."""
+    standardized = (factors - factors.mean(0)) / factors.std(0)
+    latents = np.c_[
+        standardized + 0.3 * rng.normal(size=factors.shape),
+        rng.normal(size=(len(factors), N_LATENTS - factors.shape[1])),
+    ]
+    return latents[:, rng.permutation(N_LATENTS)]
+
+
+def discrete_latents(factors, rng):
+    """A code of the factors with 20% of entries replaced at random, plus random latents."""
+    code = np.c_[factors, rng.integers(0, 10, size=(len(factors), N_LATENTS - factors.shape[1]))]
+    flip = rng.random(code.shape) < 0.2
+    code = np.where(flip, rng.integers(0, 10, code.shape), code)
+    return code[:, rng.permutation(N_LATENTS)].astype(float)
+
+
+def dci_cases(n, rng):
+    """Realistic DCI inputs: clean, duplicated, noisy, rotated, entangled, noise."""
+    factors = make_factors(n, rng)
+    standardized = (factors - factors.mean(0)) / factors.std(0)
+    code = np.c_[factors, np.zeros((n, 4))]
+    rotation = special_ortho_group.rvs(10, random_state=1)
+    return factors, {
+        "perfect discrete code": code[:, rng.permutation(10)],
+        "duplicated discrete code": np.c_[factors, factors[:, :4]][:, rng.permutation(10)],
+        "noisy discrete code": discrete_latents(factors, rng),
+        "noisy continuous factors": continuous_latents(factors, rng),
+        "rotated factors": np.c_[standardized, 0.1 * rng.normal(size=(n, 4))] @ rotation,
+        "entangled pairs": np.c_[
+            standardized[:, 0] + standardized[:, 1],
+            standardized[:, 1] - standardized[:, 2],
+            standardized[:, 2:] + 0.5 * rng.normal(size=(n, 4)),
+            rng.normal(size=(n, 4)),
+        ],
+        "pure noise": rng.normal(size=(n, 10)),
+    }
+
+
+# ----------------------------------------------------------------------------- baselines
+def encode(factors):
+    return np.column_stack([LabelEncoder().fit_transform(c) for c in factors.T])
+
+
+def baseline_nmi(factors, latents, discrete):
+    s = encode(factors)
+    nmi = np.empty((s.shape[1], latents.shape[1]))
+    z = encode(latents) if discrete else StandardScaler().fit_transform(latents)
+    for i in range(s.shape[1]):
+        for j in range(latents.shape[1]):
+            if discrete:
+                nmi[i, j] = mutual_info_score(s[:, i], z[:, j])
+            else:
+                nmi[i, j] = mutual_info_classif(
+                    z[:, [j]], s[:, i], discrete_features=False, n_neighbors=10, random_state=0
+                )[0]
+        nmi[i] /= mutual_info_score(s[:, i], s[:, i])
+    return nmi
+
+
+def baseline_infomec(factors, latents, discrete):
+    nmi = baseline_nmi(factors, latents, discrete)
+    ranges = np.ptp(latents, axis=0)
+    active = ranges > 0 if discrete else ranges > ranges.max() / 20
+    p = nmi[:, active]
+    n_factors, n_active = p.shape
+    infom = (np.mean(p.max(0) / p.sum(0)) - 1 / n_factors) / (1 - 1 / n_factors)
+    infoc = (np.mean(p.max(1) / p.sum(1)) - 1 / n_active) / (1 - 1 / n_active)
+    s = encode(factors)
+    features = OneHotEncoder().fit_transform(latents) if discrete else (
+        StandardScaler().fit_transform(latents)
+    )
+    null_features = np.zeros_like(latents)
+    scores = []
+    for i in range(s.shape[1]):
+        losses = []
+        for x in (features, null_features):
+            model = LogisticRegression(
+                C=np.inf, tol=1e-4, class_weight="balanced", solver="lbfgs", max_iter=100
+            )
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                model.fit(x, s[:, i])
+            losses.append(log_loss(s[:, i], model.predict_proba(x)))
+        scores.append((losses[1] - losses[0]) / losses[1])
+    return infom, infoc, float(np.mean(scores))
+
+
+def baseline_dci(factors, latents, random_state=0):
+    s = encode(factors)
+    train, test = train_test_split(np.arange(len(s)), test_size=0.2, random_state=random_state)
+    importance = np.zeros((latents.shape[1], s.shape[1]))
+    accuracy = []
+    for i in range(s.shape[1]):
+        model = GradientBoostingClassifier(random_state=random_state)
+        model.fit(latents[train], s[train, i])
+        importance[:, i] = np.abs(model.feature_importances_)
+        accuracy.append(np.mean(model.predict(latents[test]) == s[test, i]))
+    n_latents, n_factors = importance.shape
+    per_code = 1 - entropy(importance.T + 1e-11, base=n_factors)
+    per_factor = 1 - entropy(importance + 1e-11, base=n_latents)
+    weights = importance / importance.sum()
+    d = np.sum(per_code * weights.sum(1))
+    c = np.sum(per_factor * weights.sum(0))
+    return d, c, float(np.mean(accuracy))
+
+
+def baseline_mig(factors, latents, n_bins=20):
+    s = encode(factors)
+    m = np.empty((latents.shape[1], s.shape[1]))
+    for j in range(latents.shape[1]):
+        z = latents[:, j]
+        binned = np.digitize(z, np.histogram(z, n_bins)[1][:-1])
+        for i in range(s.shape[1]):
+            m[j, i] = mutual_info_score(s[:, i], binned)
+    h = np.array([mutual_info_score(s[:, i], s[:, i]) for i in range(s.shape[1])])
+    top = np.sort(m, axis=0)[::-1]
+    return float(np.mean((top[0] - top[1]) / h))
+
+
+def timed(function, *args, repeat=1, **kwargs):
+    best, result = np.inf, None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = function(*args, **kwargs)
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+# ----------------------------------------------------------------------------- main
+def main():
+    rng = np.random.default_rng(0)
+    factors = make_factors(N_SAMPLES, rng)
+    inputs = {
+        "continuous": continuous_latents(factors, rng),
+        "discrete": discrete_latents(factors, rng),
+    }
+    rows, dci_rows, agreement_rows = [], [], []
+    for kind, latents in inputs.items():
+        discrete = kind == "discrete"
+        checked_factors, checked_latents = check_inputs(factors, latents)
+        t_base, nmi_base = timed(baseline_nmi, factors, latents, discrete)
+        t_ours, nmi_ours = timed(
+            _nmi_matrix, checked_factors, checked_latents.values, discrete, 0, None, repeat=3
+        )
+        diff = np.abs(nmi_base - nmi_ours).max()
+        rows.append(("NMI matrix", kind, t_base, t_ours, f"max abs diff {diff:.1e}"))
+        print(rows[-1], flush=True)
+
+        t_base, (m_b, c_b, e_b) = timed(baseline_infomec, factors, latents, discrete)
+        t_ours, result = timed(infomec, factors, latents, random_state=0)
+        rows.append((
+            "infomec", kind, t_base, t_ours,
+            f"dInfoM {result.infom - m_b:+.1e}, dInfoC {result.infoc - c_b:+.1e}, "
+            f"dInfoE {result.infoe - e_b:+.1e} (InfoM {result.infom:.3f}, InfoC "
+            f"{result.infoc:.3f}, InfoE {result.infoe:.3f})",
+        ))
+        print(rows[-1], flush=True)
+
+        t_base, mig_base = timed(baseline_mig, factors, latents, repeat=3)
+        t_ours, mig_ours = timed(mig_score, factors, latents, repeat=3)
+        rows.append(("mig_score", kind, t_base, t_ours, f"diff {mig_ours - mig_base:+.1e}"))
+        print(rows[-1], flush=True)
+
+        t_base, (d_b, c_b, i_b) = timed(baseline_dci, factors, latents)
+        t_hist, hist = timed(dci, factors, latents, test_size=0.2, importance="hist",
+                             random_state=0)
+        dci_rows.append((kind, t_base, t_hist, d_b, hist.disentanglement, c_b,
+                         hist.completeness, i_b, hist.informativeness))
+        print(dci_rows[-1], flush=True)
+
+    # D and C agreement of importance="hist" with GBT on seven realistic cases
+    case_factors, cases = dci_cases(2_000, np.random.default_rng(1))
+    for name, latents in cases.items():
+        t_base, (d_b, c_b, _) = timed(baseline_dci, case_factors, latents)
+        t_hist, hist = timed(dci, case_factors, latents, test_size=0.2, importance="hist",
+                             random_state=0)
+        agreement_rows.append((name, d_b, hist.disentanglement, c_b, hist.completeness,
+                               t_base, t_hist))
+        print(agreement_rows[-1], flush=True)
+
+    # the issue's case: a perfect discrete code plus constant latents
+    perfect_rng = np.random.default_rng(0)
+    perfect_factors = np.stack([perfect_rng.integers(0, k, 3000) for k in (3, 6, 10, 8, 4)], 1)
+    perfect = infomec(perfect_factors, np.c_[perfect_factors, np.zeros((3000, 5))])
+    noise = infomec(perfect_factors, perfect_rng.normal(size=(3000, 10)), random_state=0)
+
+    lines = [
+        "## Metrics (`benchmarks/bench_metrics.py`)",
+        "",
+        f"{machine_summary()}. Single-threaded on both sides (`threadpool_limits(1)`, "
+        "`n_jobs=1`); the machine was shared, so the absolute times are noisy. "
+        f"{N_SAMPLES:,} samples, {N_LATENTS} latents, {len(FACTOR_SIZES)} factors "
+        f"(sizes {', '.join(map(str, FACTOR_SIZES))}). Continuous latents: noisy standardized "
+        "factors plus noise latents; discrete: a code of the factors with 20% of entries "
+        "replaced, plus random latents. Baselines: one `mutual_info_classif` / "
+        "`mutual_info_score` call per (factor, latent) pair, the reference InfoE (null models "
+        "fitted), one default `GradientBoostingClassifier` per factor, disentanglement_lib's "
+        "MIG.",
+        "",
+        "| what | latents | baseline (s) | sklq (s) | speed-up | values |",
+        "|---|---|---|---|---|---|",
+    ]
+    for what, kind, t_base, t_ours, note in rows:
+        lines.append(
+            f"| {what} | {kind} | {t_base:.2f} | {t_ours:.3f} | {t_base / t_ours:.1f}x | {note} |"
+        )
+    lines += [
+        "",
+        "### DCI, 8,000 train / 2,000 test: GBT baseline vs `importance=\"hist\"`",
+        "",
+        "| latents | GBT (s) | hist (s) | speed-up | D gbt / hist | C gbt / hist | "
+        "informativeness gbt / hist |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for kind, t_base, t_hist, d_b, d_h, c_b, c_h, i_b, i_h in dci_rows:
+        lines.append(
+            f"| {kind} | {t_base:.1f} | {t_hist:.1f} | {t_base / t_hist:.1f}x | "
+            f"{d_b:.3f} / {d_h:.3f} | {c_b:.3f} / {c_h:.3f} | {i_b:.3f} / {i_h:.3f} |"
+        )
+    lines += [
+        "",
+        "D and C of `importance=\"hist\"` against GBT on seven cases (2,000 samples, "
+        "1,600 train):",
+        "",
+        "| case | D gbt | D hist | C gbt | C hist | max abs diff | GBT (s) | hist (s) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, d_b, d_h, c_b, c_h, t_base, t_hist in agreement_rows:
+        lines.append(
+            f"| {name} | {d_b:.3f} | {d_h:.3f} | {c_b:.3f} | {c_h:.3f} | "
+            f"{max(abs(d_b - d_h), abs(c_b - c_h)):.3f} | {t_base:.1f} | {t_hist:.1f} |"
+        )
+    worst = max(max(abs(r[1] - r[2]), abs(r[3] - r[4])) for r in agreement_rows)
+    lines += [
+        "",
+        f"Largest D/C difference over the seven cases: {worst:.3f}.",
+        "",
+        "Reference values: a perfect discrete code of 3,000 samples (factor sizes 3, 6, 10, 8, "
+        f"4) plus five constant latents scores InfoM {perfect.infom:.4f}, InfoC "
+        f"{perfect.infoc:.4f}, InfoE {perfect.infoe:.4f}; ten pure-noise continuous latents "
+        f"score InfoM {noise.infom:.3f}, InfoC {noise.infoc:.3f}, InfoE {noise.infoe:.3f}.",
+    ]
+    markdown = "\n".join(lines)
+    print(markdown)
+    write_section("metrics", markdown)
+
+
+if __name__ == "__main__":
+    with threadpool_limits(1):
+        main()

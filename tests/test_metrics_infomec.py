@@ -1,0 +1,182 @@
+"""InfoMEC: agreement with the reference definitions, the issue's cases, degenerate input."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from _metrics_reference import infoe_reference, infom_infoc_reference, nmi_reference
+from scipy.stats import special_ortho_group
+
+from sklq.metrics import infoc_score, infoe_score, infom_score, infomec
+from sklq.metrics._infomec import modularity_compactness
+
+SIZES = (3, 6, 10, 8, 4)
+
+
+@pytest.fixture(scope="module")
+def factors():
+    rng = np.random.default_rng(0)
+    return np.stack([rng.integers(0, k, 3000) for k in SIZES], axis=1)
+
+
+@pytest.fixture(scope="module")
+def perfect(factors):
+    """A perfectly disentangled discrete code plus five constant latents."""
+    return infomec(factors, np.c_[factors, np.zeros((len(factors), 5))])
+
+
+def test_perfect_code_has_plug_in_bias(perfect):
+    # not 1: the plug-in MI of a factor with the other (independent) factors is positive
+    assert perfect.infom == pytest.approx(0.9895, abs=5e-5)
+    assert perfect.infoc == pytest.approx(0.9895, abs=5e-5)
+    assert perfect.infoe > 0.999
+    np.testing.assert_array_equal(perfect.active_latents, [True] * 5 + [False] * 5)
+    assert perfect.discrete_latents
+
+
+def test_discrete_matches_reference(factors, perfect):
+    latents = np.c_[factors, np.zeros((len(factors), 5))]
+    nmi = nmi_reference(factors, latents, discrete=True)
+    np.testing.assert_allclose(perfect.nmi, nmi, atol=1e-9)
+    infom, infoc = infom_infoc_reference(nmi, perfect.active_latents)
+    assert perfect.infom == pytest.approx(infom, abs=1e-9)
+    assert perfect.infoc == pytest.approx(infoc, abs=1e-9)
+
+
+def test_infoe_matches_reference(factors):
+    rng = np.random.default_rng(1)
+    small = factors[:1000, :3]
+    noisy = np.where(rng.random(small.shape) < 0.3, rng.integers(0, 10, small.shape), small)
+    latents = np.c_[noisy, rng.integers(0, 4, (1000, 2))]
+    assert infoe_score(small, latents) == pytest.approx(
+        infoe_reference(small, latents, discrete=True), abs=1e-3
+    )
+    continuous = np.c_[small + rng.normal(size=small.shape), rng.normal(size=(1000, 2))]
+    assert infoe_score(small, continuous) == pytest.approx(
+        infoe_reference(small, continuous, discrete=False), abs=1e-3
+    )
+
+
+def test_continuous_matches_reference(factors):
+    rng = np.random.default_rng(2)
+    s = factors[:1500, :3]
+    latents = np.c_[s + 0.5 * rng.normal(size=s.shape), rng.normal(size=(1500, 2)), np.zeros(1500)]
+    result = infomec(s, latents, random_state=3)
+    assert not result.discrete_latents
+    nmi = nmi_reference(s, latents, discrete=False, random_state=3)
+    np.testing.assert_allclose(result.nmi, nmi, atol=1e-6)
+    infom, infoc = infom_infoc_reference(nmi, result.active_latents)
+    assert result.infom == pytest.approx(infom, abs=1e-6)
+    assert result.infoc == pytest.approx(infoc, abs=1e-6)
+    np.testing.assert_array_equal(result.active_latents, [True] * 5 + [False])
+
+
+def test_duplicated_latents_lower_infoc_not_infom(factors, perfect):
+    rng = np.random.default_rng(3)
+    duplicated = np.c_[factors, factors[:, :3]][:, rng.permutation(8)]
+    result = infomec(factors, duplicated)
+    assert result.infom == pytest.approx(perfect.infom, abs=0.01)
+    assert result.infoc < perfect.infoc - 0.2
+
+
+def test_rotation_of_standardized_factors(factors):
+    standardized = (factors - factors.mean(0)) / factors.std(0)
+    rotation = special_ortho_group.rvs(5, random_state=0)
+    result = infomec(factors, standardized @ rotation, random_state=0)
+    assert not result.discrete_latents
+    assert result.infom < 0.6 and result.infoc < 0.5
+    assert result.infoe > 0.97  # the rotation is linear: still explicit
+
+
+def test_noisy_factors_and_pure_noise(factors):
+    rng = np.random.default_rng(4)
+    standardized = (factors - factors.mean(0)) / factors.std(0)
+    noisy = infomec(factors, standardized + 0.5 * rng.normal(size=factors.shape), random_state=0)
+    assert noisy.infom > 0.85 and noisy.infoc > 0.85
+    assert 0.2 < noisy.infoe < 0.9
+    noise = infomec(factors, rng.normal(size=(3000, 10)), random_state=0)
+    # ratios of tiny positive MI estimates: far from 0, but far below a real code
+    assert noise.infom < noisy.infom - 0.2
+    assert noise.infoe < 0.05
+
+
+def test_names_are_kept(factors):
+    frame = pd.DataFrame(factors[:, :2], columns=["shape", "scale"])
+    latents = pd.DataFrame(factors[:, :2] * 0.5, columns=["z0", "z1"])
+    result = infomec(frame, latents)
+    assert list(result.nmi.index) == ["shape", "scale"]
+    assert list(result.nmi.columns) == ["z0", "z1"]
+    assert result.discrete_latents  # few distinct float values -> "auto" says discrete
+
+
+def test_string_and_float_factor_labels(factors):
+    labels = np.array(["a", "b", "c"])[factors[:, 0]]
+    mixed = np.c_[labels.astype(object), factors[:, 1] * 0.5]
+    latents = factors[:, :2]
+    expected = infomec(factors[:, :2], latents)
+    result = infomec(mixed, latents)
+    np.testing.assert_allclose(result.nmi, expected.nmi, atol=1e-12)
+
+
+def test_integer_latents_and_explicit_discrete_flag(factors):
+    latents = factors[:1000, :2].astype(np.int8)
+    as_int = infomec(factors[:1000, :2], latents)
+    as_float = infomec(factors[:1000, :2], latents.astype(float), discrete_latents=True)
+    assert as_int.discrete_latents and as_float.discrete_latents
+    assert as_int.infoe == pytest.approx(as_float.infoe, abs=1e-12)
+    with pytest.raises(ValueError, match="discrete_latents"):
+        infomec(factors[:100, :2], latents[:100], discrete_latents="yes")
+
+
+def test_score_functions_agree(factors):
+    s, z = factors[:800, :3], np.c_[factors[:800, :3], factors[:800, :1]]
+    result = infomec(s, z)
+    assert infom_score(s, z) == result.infom
+    assert infoc_score(s, z) == result.infoc
+    assert infoe_score(s, z) == result.infoe
+
+
+def test_zero_nmi_column_counts_as_no_preference():
+    # second active latent carries no information: contributes 0 to InfoM, no NaN
+    nmi = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    infom, infoc = modularity_compactness(nmi)
+    assert infom == pytest.approx(2 / 3)
+    assert infoc == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("factors", "latents", "match"),
+    [
+        (np.zeros((10, 2)), np.zeros((9, 2)), "same number of samples"),
+        (np.zeros(10), np.zeros((10, 2)), "2-D"),
+        (np.zeros((10, 2)), np.zeros(10), "2-D"),
+        (np.c_[np.arange(10), np.arange(10)], np.c_[np.arange(10.0), [np.nan] * 10], "NaN"),
+        (np.c_[np.arange(10), np.arange(10)], np.c_[np.arange(10.0), [np.inf] * 10], "inf"),
+        (np.c_[np.arange(10.0), [np.nan] * 10], np.zeros((10, 2)), "NaN"),
+        (np.c_[np.arange(10), np.ones(10)], np.zeros((10, 2)), "single value"),
+        (np.zeros((1, 1)), np.zeros((1, 1)), "at least 2 samples"),
+        (np.zeros((3, 5)), np.zeros((3, 2)), "more columns"),
+    ],
+)
+def test_degenerate_inputs_raise(factors, latents, match):
+    with pytest.raises(ValueError, match=match):
+        infomec(factors, latents)
+
+
+def test_no_active_latent_warns_and_scores_zero(factors):
+    with pytest.warns(UserWarning, match="No active latent"):
+        result = infomec(factors[:200], np.ones((200, 3)))
+    assert result.infom == 0.0 and result.infoc == 0.0
+
+
+def test_single_active_latent_warns(factors):
+    latents = np.c_[factors[:500, 0], np.zeros(500)]
+    with pytest.warns(UserWarning, match="one active latent"):
+        result = infomec(factors[:500, :2], latents)
+    assert result.infoc == 1.0
+    assert 0.0 <= result.infom <= 1.0
+
+
+def test_single_factor_warns(factors):
+    with pytest.warns(UserWarning, match="single factor"):
+        result = infomec(factors[:500, :1], factors[:500, :2])
+    assert result.infom == 1.0
