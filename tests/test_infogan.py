@@ -312,3 +312,24 @@ def test_bad_input_after_fit(fitted, images):
 def test_unfitted_estimator(method, images):
     with pytest.raises(NotFittedError, match="not fitted yet"):
         getattr(LatentQuantizedInfoGAN(2), method)(images if method != "sample" else 3)
+
+
+def test_public_names():
+    import sklq
+
+    for name in ("LatentQuantizedInfoGAN", "InfoGAN"):
+        assert name in sklq.__all__ and name in dir(sklq)
+        assert getattr(sklq, name).__module__ == "sklq._infogan"
+
+
+def test_grid_search_with_default_score(tabular):
+    from sklearn.model_selection import GridSearchCV
+
+    search = GridSearchCV(
+        InfoGAN(2, max_epochs=1, batch_size=16, random_state=0),
+        {"latent_weight": [1.0, 200.0], "critic_steps_per_generator_step": [1, 5]},
+        cv=2,
+    ).fit(tabular)
+    assert len(search.cv_results_["params"]) == 4
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    assert (search.cv_results_["mean_test_score"] <= 0).all()

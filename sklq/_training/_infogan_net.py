@@ -122,7 +122,7 @@ class InfoGANNet(LatentNet):
 
     # ------------------------------------------------------------------ steps
     def critic_step(self, x_real, batch=None):
-        """One update of the encoder trunk and its heads; returns the loss terms."""
+        """One update of the encoder trunk and its heads; returns ``(loss, terms)``."""
         module = self.module_
         critic, generator = split_critic_generator(module.named_parameters())
         n = len(x_real)
@@ -148,7 +148,7 @@ class InfoGANNet(LatentNet):
         return loss, terms
 
     def generator_step(self, n_samples, batch=None):
-        """One update of the generator and the latent module; returns the loss."""
+        """One update of the generator and the latent module; returns its weighted loss."""
         module = self.module_
         critic, generator = split_critic_generator(module.named_parameters())
         self.generator_optimizer_.zero_grad(set_to_none=True)
