@@ -15,6 +15,8 @@ __version__ = "0.1.0.dev0"
 #: Public estimators and the private module that defines each.
 _ESTIMATORS = {
     "LatentQuantizedAutoencoder": "._autoencoder",
+    "LatentQuantizedInfoGAN": "._infogan",
+    "InfoGAN": "._infogan",
 }
 
 __all__ = [*_ESTIMATORS, "__version__"]

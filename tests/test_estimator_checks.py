@@ -2,10 +2,16 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklq import LatentQuantizedAutoencoder
+from sklq import InfoGAN, LatentQuantizedAutoencoder, LatentQuantizedInfoGAN
 
+# The InfoGANs use output_activation="identity": the checks feed real-valued data outside
+# [0, 1], which the default sigmoid generator rejects by design.
 FAST_ESTIMATORS = [
     LatentQuantizedAutoencoder(2, max_epochs=2, batch_size=16, random_state=0),
+    LatentQuantizedInfoGAN(
+        2, max_epochs=2, batch_size=16, output_activation="identity", random_state=0
+    ),
+    InfoGAN(2, max_epochs=2, batch_size=16, output_activation="identity", random_state=0),
 ]
 
 

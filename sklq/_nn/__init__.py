@@ -1,4 +1,5 @@
-"""torch modules: the latent quantizer, encoders, decoders (no scikit-learn or skorch)."""
+"""torch modules: the latent quantizer, encoders, decoders, the InfoGAN critic/generator
+(no scikit-learn or skorch)."""
 
 from ._autoencoder import LatentAutoencoder
 from ._blocks import (
@@ -8,6 +9,7 @@ from ._blocks import (
     StyleConvTransposeBlock,
     reset_conv_transpose_,
 )
+from ._infogan import InfoGANModule, UniformLatent, gradient_penalty
 from ._networks import (
     CONV_LAYOUTS,
     IMAGE_SIZES,
@@ -30,6 +32,7 @@ __all__ = [
     "ConvEncoder",
     "ConvTransposeBlock",
     "DenseBlock",
+    "InfoGANModule",
     "LatentAutoencoder",
     "LatentQuantizer",
     "MLPDecoder",
@@ -37,6 +40,8 @@ __all__ = [
     "QuantizerOutput",
     "StyleConvTransposeBlock",
     "StyleDecoder",
+    "UniformLatent",
     "build_encoder_decoder",
+    "gradient_penalty",
     "reset_conv_transpose_",
 ]

@@ -11,11 +11,13 @@ from ._autoencoder_net import (
     no_decay_param_groups,
 )
 from ._data import ArrayDataset, as_float_batch, collate_batch
+from ._infogan_net import InfoGANNet, split_critic_generator
 
 __all__ = [
     "NO_DECAY_PATTERNS",
     "ArrayDataset",
     "AutoencoderNet",
+    "InfoGANNet",
     "LatentNet",
     "TrainingDivergedError",
     "as_float_batch",
@@ -24,4 +26,5 @@ __all__ = [
     "history_frame",
     "is_decayed",
     "no_decay_param_groups",
+    "split_critic_generator",
 ]

@@ -79,10 +79,14 @@ class LatentNet(NeuralNet):
             self.history.record_batch(f"{name}_loss", value)
 
     def map_batches(self, dataset, function):
-        """Apply ``function`` to every batch of ``dataset`` in eval mode, without gradients."""
+        """Apply ``function`` to every batch of ``dataset`` in eval mode, without gradients.
+
+        Runs inside ``torch.random.fork_rng``: iterating a ``DataLoader`` draws its base
+        seed from the global torch generator, which inference must leave untouched.
+        """
         self._set_training(False)
         results = []
-        with torch.no_grad():
+        with torch.no_grad(), torch.random.fork_rng(devices=[]):
             for Xi, _ in self.get_iterator(dataset, training=False):
                 results.append(function(to_device(Xi, self.device)))
         return results
