@@ -190,7 +190,7 @@ class LatentQuantizedAutoencoder(BaseAutoencoder):
         dtype of ``X`` at fit after validation (float32 or uint8).
     n_features_in_ : int
         Number of values per sample.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame with string column names.
     n_iter_ : int
         Number of epochs run.

@@ -248,7 +248,7 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
 
         Returns
         -------
-        X : ndarray of shape (n_samples, *sample_shape_)
+        X : ndarray of shape ``(n_samples, *sample_shape_)``
             In the shape and units ``X`` had at fit: float32, or ``uint8`` (rounded and
             clipped to [0, 255]) when the model was fitted on ``uint8`` images.
         """

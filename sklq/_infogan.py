@@ -99,7 +99,7 @@ _ATTRIBUTES_DOC = """
         dtype of ``X`` at fit after validation (float32 or uint8).
     n_features_in_ : int
         Number of values per sample.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame with string column names.
     n_iter_ : int
         Number of epochs run.
@@ -224,7 +224,7 @@ class BaseInfoGAN(BaseLatentModel):
 
         Returns
         -------
-        X : ndarray of shape (n_samples, *sample_shape_)
+        X : ndarray of shape ``(n_samples, *sample_shape_)``
             ``inverse_transform(Z)``: in the shape and units of ``X`` at fit.
         Z : ndarray of shape (n_samples, n_latents), float32
             The codes that generated ``X``.
@@ -472,7 +472,7 @@ class LatentQuantizedInfoGAN(BaseInfoGAN):
 
         Returns
         -------
-        X : ndarray of shape (n_samples, *sample_shape_)
+        X : ndarray of shape ``(n_samples, *sample_shape_)``
             In the shape and units ``X`` had at fit: float32, or ``uint8`` (rounded and
             clipped to [0, 255]) when the model was fitted on ``uint8`` images.
         """
