@@ -98,7 +98,8 @@ def test_loky_search_equals_serial(squares, serial_results, worker_env):
 @pytest.fixture(scope="module")
 def dask_client(worker_env):
     """A scheduler and two single-threaded worker processes on 127.0.0.1, always closed."""
-    distributed = pytest.importorskip("distributed")
+    import distributed
+
     with (
         distributed.LocalCluster(
             n_workers=2,
