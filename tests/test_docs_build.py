@@ -3,7 +3,9 @@
 Needs the ``docs`` extra (sphinx, numpydoc, myst-parser), which the ``test`` extra includes.
 """
 
+import importlib.util
 import re
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -57,6 +59,8 @@ def test_api_page_documents_the_public_names(html):
     for method in ["fit", "transform", "encode", "inverse_transform", "score"]:
         assert f'id="sklq.LatentQuantizedAutoencoder.{method}"' in api, method
     assert 'id="sklq.LatentQuantizedInfoGAN.sample"' in api
+    if importlib.util.find_spec("sklq.plotting") is not None:
+        assert 'id="module-sklq.plotting"' in api
 
 
 def test_pages_show_the_dataset_figures_and_benchmark_results(html):
@@ -70,3 +74,11 @@ def test_examples_page_shows_every_example():
     page = (DOCS / "examples.md").read_text()
     included = set(re.findall(r"literalinclude\} \.\./examples/(\w+\.py)", page))
     assert included == {p.name for p in (ROOT / "examples").glob("*.py")}
+
+
+def test_optional_pages_and_modules_are_added_only_when_present(tmp_path):
+    conf = runpy.run_path(str(DOCS / "conf.py"))
+    assert conf["_optional_api"]({"sklq.no_such_module": "Nothing"}) == ""
+    assert ".. automodule:: sklq.metrics" in conf["_optional_api"]({"sklq.metrics": "Metrics"})
+    assert conf["_optional_index"](["no_such_page"]) == ""
+    assert "\nuser_guide\n" in conf["_optional_index"](["user_guide", "no_such_page"])
