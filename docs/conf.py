@@ -63,10 +63,21 @@ OPTIONAL_MODULES = {"sklq.plotting": "Plotting"}
 
 
 def _module_exists(name):
+    """Whether ``name`` is a module of the sklq being documented (this checkout's).
+
+    An editable install of sklq from another checkout would otherwise supply a submodule
+    missing here, through its import hook.
+    """
     try:
-        return importlib.util.find_spec(name) is not None
+        spec = importlib.util.find_spec(name)
     except ImportError:
         return False
+    package = Path(sklq.__file__).resolve().parent
+    return (
+        spec is not None
+        and spec.origin is not None
+        and Path(spec.origin).resolve().is_relative_to(package)
+    )
 
 
 def _optional_index(pages):
