@@ -17,6 +17,11 @@ _ESTIMATORS = {
     "LatentQuantizedAutoencoder": "._autoencoder",
     "LatentQuantizedInfoGAN": "._infogan",
     "InfoGAN": "._infogan",
+    "Autoencoder": "._baselines",
+    "BetaTCVAE": "._baselines",
+    "BetaVAE": "._baselines",
+    "BioAE": "._baselines",
+    "VQVAE": "._baselines",
 }
 
 __all__ = [*_ESTIMATORS, "__version__"]

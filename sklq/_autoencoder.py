@@ -27,8 +27,22 @@ class BaseAutoencoder(BaseLatentModel):
         "reconstruction_loss": [StrOptions({"auto", "bce", "mse"})],
     }
 
+    #: ``encode`` outputs: name -> field of the latent module's output tuple.
+    _ENCODE_FIELDS = {"values": "continuous", "continuous": "continuous"}
+
     def _n_encoder_outputs(self):
+        """Size of the encoder head (e.g. ``2 * n_latents`` for a Gaussian posterior)."""
         return self.n_latents
+
+    def _n_decoder_inputs(self):
+        """Size of the code the decoder consumes."""
+        return self.n_latents
+
+    def _encode_outputs(self):
+        return self._ENCODE_FIELDS
+
+    def _encode_batch(self, x, output):
+        return getattr(self.net_.module_.encode(x), self._ENCODE_FIELDS[output])
 
     def _check_params(self, X):
         if X.dtype == np.uint8:
@@ -50,7 +64,7 @@ class BaseAutoencoder(BaseLatentModel):
         encoder, decoder = build_encoder_decoder(
             self.input_shape_,
             self._n_encoder_outputs(),
-            self.n_latents,
+            self._n_decoder_inputs(),
             architecture=self.architecture_,
             network_size=self.network_size,
             decoder=self._resolved_decoder(),
@@ -315,12 +329,6 @@ class LatentQuantizedAutoencoder(BaseAutoencoder):
         self.codebook_ = self.net_.module_.latent.codebook.detach().cpu().numpy().copy()
 
     _ENCODE_FIELDS = {"values": "quantized", "indices": "indices", "continuous": "continuous"}
-
-    def _encode_outputs(self):
-        return self._ENCODE_FIELDS
-
-    def _encode_batch(self, x, output):
-        return getattr(self.net_.module_.encode(x), self._ENCODE_FIELDS[output])
 
     def encode(self, X, output="values"):
         """Encode ``X``.

@@ -170,6 +170,7 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
     def _fit(self, X):
         """Validate, build and train; subclasses' ``fit`` calls this inside ``_fit_context``."""
         X = self._validate_X(X, reset=True)
+        self.n_samples_fit_ = len(X)
         self._resolve_input(X)
         self._check_params(X)
         device = resolve_device(self.device)
@@ -254,13 +255,20 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         """
         check_is_fitted(self)
         Z = check_array(Z, dtype=np.float32, ensure_all_finite=True, input_name="Z")
+        self._check_n_latent_columns(Z)
+        return self._decode(Z)
+
+    def _check_n_latent_columns(self, Z):
         if Z.shape[1] != self.n_latents:
             raise ValueError(
                 f"Z has {Z.shape[1]} columns, but {type(self).__name__} has "
                 f"n_latents={self.n_latents}."
             )
-        batches = self.net_.map_batches(ArrayDataset(Z, (self.n_latents,)), self._decode_batch)
-        X = concat_batches(batches).reshape(len(Z), *self.sample_shape_)
+
+    def _decode(self, codes):
+        """Decode float32 decoder inputs ``codes`` (n, width) to data, batch by batch."""
+        batches = self.net_.map_batches(ArrayDataset(codes, codes.shape[1:]), self._decode_batch)
+        X = concat_batches(batches).reshape(len(codes), *self.sample_shape_)
         if self.sample_dtype_ == np.uint8:
             return np.clip(np.rint(X * 255.0), 0, 255).astype(np.uint8)
         return X
