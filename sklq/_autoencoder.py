@@ -4,7 +4,6 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
@@ -301,23 +300,6 @@ class LatentQuantizedAutoencoder(BaseAutoencoder):
         self.verbose = verbose
         self.callbacks = callbacks
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Train the QLAE on ``X``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, [C,] H, W)
-            Tabular rows (arrays or DataFrames) or image stacks, float or ``uint8``
-            (``uint8`` is kept in memory and scaled to [0, 1] per batch).
-        y : Ignored
-            Not used; present for API consistency (see Notes of the class).
-
-        Returns
-        -------
-        self : LatentQuantizedAutoencoder
-        """
-        return self._fit(X)
 
     def _build_latent(self):
         return LatentQuantizer(self.n_latents, self.n_values_per_latent, self.learn_codebook)

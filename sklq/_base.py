@@ -16,6 +16,7 @@ from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
+    _fit_context,
 )
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
@@ -167,8 +168,29 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
     def _check_params(self, X):
         """Cross-parameter and parameter-vs-data rules (subclasses extend)."""
 
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Train the model on ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, [C,] H, W)
+            Tabular rows (arrays or DataFrames) or image stacks, float or ``uint8``
+            (``uint8`` is kept in memory and scaled to [0, 1] per batch).
+        y : Ignored
+            Not used by training. It may carry ground-truth factors so that
+            :class:`~sklearn.model_selection.GridSearchCV` can pass them to the
+            disentanglement scorers of :mod:`sklq.metrics`.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X)
+
     def _fit(self, X):
-        """Validate, build and train; subclasses' ``fit`` calls this inside ``_fit_context``."""
+        """Validate, build and train (the body of ``fit``, inside ``_fit_context``)."""
         X = self._validate_X(X, reset=True)
         self.n_samples_fit_ = len(X)
         self._resolve_input(X)

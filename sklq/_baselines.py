@@ -8,7 +8,6 @@ groups, gradient clipping, history) and differ only in their latent module and l
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_array, check_is_fitted
 
@@ -84,20 +83,6 @@ class _BaselineAutoencoder(BaseAutoencoder):
         self.verbose = verbose
         self.callbacks = callbacks
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Train on ``X``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, [C,] H, W)
-        y : Ignored
-
-        Returns
-        -------
-        self
-        """
-        return self._fit(X)
 
 
 @_fill_doc
