@@ -250,13 +250,8 @@ def load(path, *, device=None):
     --------
     save : Write the file.
     """
-    import pandas as pd
-    import torch
-
-    from ._base import resolve_device
-
     label = getattr(path, "name", path)
-    files = _read_archive(path)
+    files = _read_archive(path)  # before importing torch: a wrong file fails fast
     try:
         meta = json.loads(files[_META].decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -276,6 +271,11 @@ def load(path, *, device=None):
             f"{label} holds an estimator of unknown class {name!r}; sklq loads "
             f"{', '.join(sorted(_registry()))}."
         )
+    import pandas as pd
+    import torch
+
+    from ._base import resolve_device
+
     try:
         cls = _estimator_class(name)
         params = {key: _from_json(value) for key, value in meta["params"].items()}

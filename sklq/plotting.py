@@ -101,10 +101,10 @@ def _to_images(data, shape, scale):
 
 
 def _strip(images, gap=1):
-    """Images side by side with a white gap: ``(H, n*W + gaps[, 3])``."""
+    """Images side by side with a grey gap: ``(H, n*W + gaps[, 3])``."""
     pad = [(0, 0)] * images.ndim
     pad[2] = (0, gap)
-    padded = np.pad(images, pad, constant_values=1.0)
+    padded = np.pad(images, pad, constant_values=0.5)
     return np.concatenate(list(padded), axis=1)[:, : -gap or None]
 
 
