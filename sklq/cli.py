@@ -686,8 +686,9 @@ def build_parser():
     demo.add_argument("--dci", choices=("gbt", "hist"), default=None,
                       help="DCI importance estimator (default: gbt for squares, hist for the "
                            "32x32 datasets)")
-    demo.add_argument("--threads", type=_positive(int, "--threads"), default=None,
-                      help="torch threads (default: all cores)")
+    demo.add_argument("--threads", type=_positive(int, "--threads"), default=1,
+                      help="torch threads (default: 1; the demo's small networks train as "
+                           "fast on one, and more slow down on a busy machine)")
     demo.set_defaults(run=run_demo)
 
     data_help = ("a .npz file (images under X, images or imgs; factors under factors, y or "
