@@ -421,8 +421,8 @@ def _write_report(out, *, title, intro, evaluation, model, training, figures, mo
              f"`importance=\"{evaluation['dci_importance']}\"`"
              + (" (scikit-learn's gradient boosting, as disentanglement_lib)."
                 if evaluation["dci_importance"] == "gbt"
-                else " (histogram gradient boosting, much faster than \"gbt\" on this many "
-                     "images and classes, close but not identical)."),
+                else " (histogram gradient boosting, sklq's fast option for many images; "
+                     "close to \"gbt\" but not identical)."),
              "", _markdown_table(("metric", "value", "reading"), _metric_rows(evaluation)), "",
              *[f"Warning: {note}\n" for note in evaluation["warnings"]],
              "## What each latent captures", "",
