@@ -214,3 +214,17 @@ def test_baselines_on_images():
         Z = estimator.fit(X).transform(X)
         assert estimator.architecture_ == "conv"
         assert estimator.inverse_transform(Z[:3]).shape == (3, 1, 16, 16)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
+def test_safe_save_and_load_round_trip(estimator, tabular, tmp_path):
+    import sklq
+
+    estimator.fit(tabular)
+    sklq.save(estimator, tmp_path / "model.sklq")
+    loaded = sklq.load(tmp_path / "model.sklq")
+    assert type(loaded) is type(estimator)
+    np.testing.assert_array_equal(loaded.transform(tabular), estimator.transform(tabular))
+    codes = estimator.transform(tabular[:3])
+    np.testing.assert_array_equal(loaded.inverse_transform(codes),
+                                  estimator.inverse_transform(codes))
