@@ -28,7 +28,7 @@ lint: install
 	$(VPY) -m ruff check sklq tests benchmarks examples docs
 
 bench: install
-	$(VPY) benchmarks/bench_training.py
+	for script in benchmarks/bench_*.py; do $(VPY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

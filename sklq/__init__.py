@@ -4,6 +4,8 @@ scikit-learn-style estimators for "Disentanglement via Latent Quantization"
 (Hsu et al., NeurIPS 2023), the metrics that measure disentanglement (InfoMEC,
 DCI, MIG) and ground-truth datasets generated in memory.
 
+``sklq.save`` and ``sklq.load`` write and read fitted models without executing code on load.
+
 The estimators are imported lazily, so ``import sklq.metrics`` and
 ``import sklq.datasets`` never import torch.
 """
@@ -17,14 +19,26 @@ _ESTIMATORS = {
     "LatentQuantizedAutoencoder": "._autoencoder",
     "LatentQuantizedInfoGAN": "._infogan",
     "InfoGAN": "._infogan",
+    "Autoencoder": "._baselines",
+    "BetaTCVAE": "._baselines",
+    "BetaVAE": "._baselines",
+    "BioAE": "._baselines",
+    "VQVAE": "._baselines",
 }
 
-__all__ = [*_ESTIMATORS, "__version__"]
+#: Public functions and the private module that defines each (imported lazily too).
+_FUNCTIONS = {
+    "save": "._persistence",
+    "load": "._persistence",
+}
+
+__all__ = [*_ESTIMATORS, *_FUNCTIONS, "__version__"]
 
 
 def __getattr__(name):
-    if name in _ESTIMATORS:
-        value = getattr(importlib.import_module(_ESTIMATORS[name], __name__), name)
+    if name in _ESTIMATORS or name in _FUNCTIONS:
+        module = _ESTIMATORS.get(name) or _FUNCTIONS[name]
+        value = getattr(importlib.import_module(module, __name__), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'sklq' has no attribute {name!r}")

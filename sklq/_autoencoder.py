@@ -4,7 +4,6 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
@@ -27,8 +26,22 @@ class BaseAutoencoder(BaseLatentModel):
         "reconstruction_loss": [StrOptions({"auto", "bce", "mse"})],
     }
 
+    #: ``encode`` outputs: name -> field of the latent module's output tuple.
+    _ENCODE_FIELDS = {"values": "continuous", "continuous": "continuous"}
+
     def _n_encoder_outputs(self):
+        """Size of the encoder head (e.g. ``2 * n_latents`` for a Gaussian posterior)."""
         return self.n_latents
+
+    def _n_decoder_inputs(self):
+        """Size of the code the decoder consumes."""
+        return self.n_latents
+
+    def _encode_outputs(self):
+        return self._ENCODE_FIELDS
+
+    def _encode_batch(self, x, output):
+        return getattr(self.net_.module_.encode(x), self._ENCODE_FIELDS[output])
 
     def _check_params(self, X):
         if X.dtype == np.uint8:
@@ -50,7 +63,7 @@ class BaseAutoencoder(BaseLatentModel):
         encoder, decoder = build_encoder_decoder(
             self.input_shape_,
             self._n_encoder_outputs(),
-            self.n_latents,
+            self._n_decoder_inputs(),
             architecture=self.architecture_,
             network_size=self.network_size,
             decoder=self._resolved_decoder(),
@@ -287,23 +300,6 @@ class LatentQuantizedAutoencoder(BaseAutoencoder):
         self.verbose = verbose
         self.callbacks = callbacks
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Train the QLAE on ``X``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, [C,] H, W)
-            Tabular rows (arrays or DataFrames) or image stacks, float or ``uint8``
-            (``uint8`` is kept in memory and scaled to [0, 1] per batch).
-        y : Ignored
-            Not used; present for API consistency (see Notes of the class).
-
-        Returns
-        -------
-        self : LatentQuantizedAutoencoder
-        """
-        return self._fit(X)
 
     def _build_latent(self):
         return LatentQuantizer(self.n_latents, self.n_values_per_latent, self.learn_codebook)
@@ -315,12 +311,6 @@ class LatentQuantizedAutoencoder(BaseAutoencoder):
         self.codebook_ = self.net_.module_.latent.codebook.detach().cpu().numpy().copy()
 
     _ENCODE_FIELDS = {"values": "quantized", "indices": "indices", "continuous": "continuous"}
-
-    def _encode_outputs(self):
-        return self._ENCODE_FIELDS
-
-    def _encode_batch(self, x, output):
-        return getattr(self.net_.module_.encode(x), self._ENCODE_FIELDS[output])
 
     def encode(self, X, output="values"):
         """Encode ``X``.

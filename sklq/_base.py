@@ -16,6 +16,7 @@ from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
+    _fit_context,
 )
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
@@ -167,9 +168,31 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
     def _check_params(self, X):
         """Cross-parameter and parameter-vs-data rules (subclasses extend)."""
 
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Train the model on ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, [C,] H, W)
+            Tabular rows (arrays or DataFrames) or image stacks, float or ``uint8``
+            (``uint8`` is kept in memory and scaled to [0, 1] per batch).
+        y : Ignored
+            Not used by training. It may carry ground-truth factors so that
+            :class:`~sklearn.model_selection.GridSearchCV` can pass them to the
+            disentanglement scorers of :mod:`sklq.metrics`.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X)
+
     def _fit(self, X):
-        """Validate, build and train; subclasses' ``fit`` calls this inside ``_fit_context``."""
+        """Validate, build and train (the body of ``fit``, inside ``_fit_context``)."""
         X = self._validate_X(X, reset=True)
+        self.n_samples_fit_ = len(X)
         self._resolve_input(X)
         self._check_params(X)
         device = resolve_device(self.device)
@@ -254,13 +277,20 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         """
         check_is_fitted(self)
         Z = check_array(Z, dtype=np.float32, ensure_all_finite=True, input_name="Z")
+        self._check_n_latent_columns(Z)
+        return self._decode(Z)
+
+    def _check_n_latent_columns(self, Z):
         if Z.shape[1] != self.n_latents:
             raise ValueError(
                 f"Z has {Z.shape[1]} columns, but {type(self).__name__} has "
                 f"n_latents={self.n_latents}."
             )
-        batches = self.net_.map_batches(ArrayDataset(Z, (self.n_latents,)), self._decode_batch)
-        X = concat_batches(batches).reshape(len(Z), *self.sample_shape_)
+
+    def _decode(self, codes):
+        """Decode float32 decoder inputs ``codes`` (n, width) to data, batch by batch."""
+        batches = self.net_.map_batches(ArrayDataset(codes, codes.shape[1:]), self._decode_batch)
+        X = concat_batches(batches).reshape(len(codes), *self.sample_shape_)
         if self.sample_dtype_ == np.uint8:
             return np.clip(np.rint(X * 255.0), 0, 255).astype(np.uint8)
         return X

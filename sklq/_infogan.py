@@ -4,7 +4,6 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
@@ -396,24 +395,6 @@ class LatentQuantizedInfoGAN(BaseInfoGAN):
         self.verbose = verbose
         self.callbacks = callbacks
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Train the QLInfoWGAN-GP on ``X``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, [C,] H, W)
-            Image stacks or tabular rows (arrays or DataFrames), float or ``uint8``
-            (``uint8`` is kept in memory and scaled to [0, 1] per batch). Within [0, 1]
-            unless ``output_activation="identity"``.
-        y : Ignored
-            Not used; present for API consistency (see Notes of the class).
-
-        Returns
-        -------
-        self : LatentQuantizedInfoGAN
-        """
-        return self._fit(X)
 
     def _build_latent(self):
         return LatentQuantizer(self.n_latents, self.n_values_per_latent, self.learn_codebook)
@@ -565,23 +546,6 @@ class InfoGAN(BaseInfoGAN):
         self.verbose = verbose
         self.callbacks = callbacks
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Train the InfoWGAN-GP on ``X``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, [C,] H, W)
-            Image stacks or tabular rows (arrays or DataFrames), float or ``uint8``.
-            Within [0, 1] unless ``output_activation="identity"``.
-        y : Ignored
-            Not used; present for API consistency.
-
-        Returns
-        -------
-        self : InfoGAN
-        """
-        return self._fit(X)
 
     def _build_latent(self):
         return UniformLatent(self.n_latents)

@@ -1,30 +1,183 @@
-"""The command line, end to end in a subprocess."""
+"""The command line, end to end in subprocesses (tiny budgets, single-threaded)."""
 
+import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
-#: Subprocesses train single-threaded, like the rest of the test suite.
-SINGLE_THREAD_ENV = {**os.environ, "OMP_NUM_THREADS": "1"}
+import numpy as np
+import pytest
+
+from sklq.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+#: Subprocesses train single-threaded and import this checkout of sklq.
+ENV = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+ENV.pop("SKLQ_TRACEBACK", None)
 
 
-def test_demo_runs_and_reports(tmp_path):
+def sklq(*args, cwd=None, check=True):
     result = subprocess.run(
-        [sys.executable, "-m", "sklq", "demo", "--epochs", "1", "--threads", "1"],
-        capture_output=True, text=True, check=True, cwd=tmp_path,
-        env=SINGLE_THREAD_ENV,
+        [sys.executable, "-m", "sklq", *map(str, args)], capture_output=True, text=True,
+        cwd=cwd, env=ENV, timeout=300,
     )
-    out = result.stdout
-    assert "Trained 40 steps" in out
-    assert "held-out PSNR" in out
-    assert "z7:" in out
+    if check:
+        assert result.returncode == 0, result.stderr[-3000:]
+    return result
 
 
-def test_bad_arguments_are_one_line_errors():
-    result = subprocess.run(
-        [sys.executable, "-m", "sklq", "demo", "--epochs", "0"], capture_output=True, text=True
-    )
-    assert result.returncode == 2
-    assert result.stderr.strip() == "sklq: error: --epochs must be at least 1"
-    result = subprocess.run([sys.executable, "-m", "sklq", "nope"], capture_output=True, text=True)
-    assert result.returncode == 2 and "invalid choice" in result.stderr
+def one_line_error(result, code, *fragments):
+    assert result.returncode == code, (result.returncode, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("sklq: error: ")
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def user_data(tmp_path_factory):
+    """A user's files: channels-last RGB uint8 images with factors, and a .npy of images."""
+    from sklq.datasets import make_squares
+
+    folder = tmp_path_factory.mktemp("data")
+    X, factors = make_squares(160, image_size=16, dtype="uint8", random_state=0)
+    rgb = np.repeat(X.transpose(0, 2, 3, 1), 3, axis=3)  # (n, H, W, 3)
+    np.savez(folder / "squares.npz", images=rgb, factors=factors)
+    np.save(folder / "images.npy", rgb)
+    np.save(folder / "factors.npy", factors)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def model_file(user_data):
+    out = user_data / "model.sklq"
+    result = sklq("fit", user_data / "squares.npz", "--out", out, "--n-latents", 4,
+                  "--n-values", 5, "--epochs", 1, "--batch-size", 32, "--threads", 1)
+    assert "epoch" in result.stdout and "train_loss" in result.stdout  # the epoch table
+    assert f"Model written to {out}" in result.stdout
+    return out
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo") / "report"
+    result = sklq("demo", "--epochs", 1, "--threads", 1, "--out", out, "--dci", "hist")
+    return out, result
+
+
+def test_demo_writes_the_report(demo):
+    out, result = demo
+    assert f"Report written to {out / 'report.md'}" in result.stdout
+    assert "Trained 1 epochs of 1,280 images = 40 optimiser steps" in result.stdout
+    expected = {"report.md", "metrics.json", "model.sklq", "traversals.png", "nmi.png",
+                "importance.png", "reconstructions.png", "codebook_usage.png", "history.png"}
+    assert expected <= {p.name for p in out.iterdir()}
+    for name in expected - {"report.md", "metrics.json", "model.sklq"}:
+        assert (out / name).read_bytes()[:4] == b"\x89PNG"
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert set(metrics["metrics"]) == {
+        "infom", "infoc", "infoe", "dci_disentanglement", "dci_completeness",
+        "dci_informativeness", "mig", "psnr_db", "psnr_mean_image_db"}
+    assert metrics["training"]["steps"] == 40 and metrics["n_evaluated"] == 320
+    assert metrics["dci_importance"] == "hist"
+    assert metrics["factor_names"] == ["position_x", "position_y", "size", "brightness"]
+    assert np.shape(metrics["nmi"]) == (4, 8)
+    report = (out / "report.md").read_text()
+    for row in ("| InfoM |", "| InfoC |", "| InfoE |", "| DCI D |", "| DCI C |", "| DCI I |",
+                "| MIG |", "| PSNR |", "![traversals.png](traversals.png)", "40 optimiser steps",
+                'importance="hist"'):
+        assert row in report
+
+
+def test_demo_model_loads_safely(demo):
+    import sklq
+
+    model = sklq.load(demo[0] / "model.sklq")
+    assert model.n_latents == 8 and model.callbacks is None
+
+
+def test_time_budget_stops_training(user_data, tmp_path, capsys):
+    # in process (cheaper than a subprocess that imports torch)
+    code = main(["fit", str(user_data / "images.npy"), "--out", str(tmp_path / "m.sklq"),
+                 "--epochs", "50", "--minutes", "0.001", "--n-latents", "2", "--quiet"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Time budget of 0.001 min reached after epoch 1" in out
+    assert "Trained 1 epochs (2 steps)" in out
+    assert "(stopped by the time budget)" in out
+
+
+def test_evaluate_and_traverse_user_files(model_file, user_data, tmp_path):
+    result = sklq("evaluate", model_file, user_data / "squares.npz", "--factor-names",
+                  "x,y,size,brightness", "--out", tmp_path / "report", "--threads", 1)
+    assert "InfoM" in result.stdout and "PSNR" in result.stdout
+    metrics = json.loads((tmp_path / "report" / "metrics.json").read_text())
+    assert metrics["factor_names"] == ["x", "y", "size", "brightness"]
+    assert (tmp_path / "report" / "traversals.png").exists()
+
+
+def test_npy_images_with_separate_factors(model_file, user_data, tmp_path):
+    png = tmp_path / "t.png"
+    result = sklq("traverse", model_file, user_data / "images.npy", "--factors",
+                  user_data / "factors.npy", "--out", png)
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    result = sklq("evaluate", model_file, user_data / "images.npy", check=False)
+    one_line_error(result, 1, "has no factors", "--factors")
+
+
+def test_every_command_has_help():
+    for command in ([], ["demo"], ["fit"], ["evaluate"], ["traverse"]):
+        result = sklq(*command, "--help")
+        assert result.stdout.startswith("usage: sklq")
+
+
+def test_argument_errors_are_one_line(tmp_path):
+    one_line_error(sklq("demo", "--epochs", "0", check=False), 2,
+                   "--epochs must be positive, got '0'", "sklq demo --help")
+    one_line_error(sklq("demo", "--dataset", "mnist", check=False), 2, "invalid choice: 'mnist'")
+    one_line_error(sklq("demo", "--minutes", "soon", check=False), 2, "must be a number")
+    one_line_error(sklq("nope", check=False), 2, "invalid choice")
+    one_line_error(sklq(check=False), 2, "required")
+    one_line_error(sklq("fit", check=False), 2, "DATA")
+
+
+def in_process_error(capsys, argv, code, *fragments):
+    """main() in this process: same one-line error, no subprocess importing torch again."""
+    assert main([str(a) for a in argv]) == code
+    captured = capsys.readouterr()
+    one_line_error(subprocess.CompletedProcess(argv, code, captured.out, captured.err), code,
+                   *fragments)
+
+
+def test_estimator_refusals_are_one_line(user_data, model_file, tmp_path, capsys):
+    odd = tmp_path / "odd.npy"
+    np.save(odd, np.zeros((4, 1, 20, 20), dtype=np.float32))
+    in_process_error(capsys, ["fit", odd, "--epochs", 1], 1, "square images of size")
+    wrong = tmp_path / "wrong.npz"
+    np.savez(wrong, X=np.zeros((10, 1, 32, 32), dtype=np.float32), factors=np.zeros((10, 2)))
+    in_process_error(capsys, ["traverse", model_file, wrong, "--out", tmp_path / "t.png"], 1,
+                     "fitted on samples of shape (3, 16, 16)")
+
+
+def test_user_mistakes_are_one_line(user_data, model_file, tmp_path):
+    one_line_error(sklq("fit", tmp_path / "missing.npz", check=False), 1,
+                   "missing.npz: no such file")
+    bad = tmp_path / "bad.npz"
+    np.savez(bad, something=np.zeros((4, 3)), other=np.zeros(3))
+    one_line_error(sklq("fit", bad, check=False), 1, "has no images array", "--images-key")
+    flat = tmp_path / "flat.npy"
+    np.save(flat, np.zeros(10))
+    one_line_error(sklq("fit", flat, check=False), 1, "have shape (10,)")
+    text = tmp_path / "data.csv"
+    text.write_text("1,2\n")
+    one_line_error(sklq("fit", text, check=False), 1, "expected a .npz or .npy file")
+    one_line_error(sklq("evaluate", tmp_path / "none.sklq", user_data / "squares.npz",
+                        check=False), 1, "none.sklq: no such file")
+    one_line_error(sklq("evaluate", user_data / "factors.npy", user_data / "squares.npz",
+                        check=False), 1, "not an sklq model file")
+    one_line_error(sklq("evaluate", model_file, user_data / "squares.npz", "--factor-names",
+                        "a,b", check=False), 1, "--factor-names has 2 names")

@@ -1,0 +1,180 @@
+"""The paper's comparison on sklq's own datasets: QLAE against the baselines, and ablations.
+
+Every model trains the same network for the same number of optimiser steps (same batch
+size), on the same training sample; all metrics are computed on a **held-out** sample of the
+factor grid (disjoint from the training sample). Reported per model, mean ± std over seeds:
+InfoM, InfoC, InfoE, DCI D/C/I (fast ``"hist"`` importance unless ``--dci gbt``), MIG and the
+held-out reconstruction PSNR. Writes ``<out>/results.csv``, ``<out>/results.md`` and
+``<out>/results.png``.
+
+Example (the run committed in ``docs/benchmarks.md``)::
+
+    .venv/bin/python benchmarks/compare_models.py --dataset squares --steps 1500 --seeds 0 1 2
+"""
+
+import argparse
+import math
+import platform
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+from sklq import (
+    VQVAE,
+    Autoencoder,
+    BetaTCVAE,
+    BetaVAE,
+    BioAE,
+    LatentQuantizedAutoencoder,
+)
+from sklq.datasets import Scenes, Sprites, Squares
+from sklq.metrics import dci, infomec, mig_score
+
+DATASETS = {"squares": Squares, "sprites": Sprites, "scenes": Scenes}
+
+
+def model_factories(n_latents):
+    """Model name -> function(seed, max_epochs, batch_size) building an unfitted model."""
+
+    def make(cls, **params):
+        return lambda seed, epochs, batch: cls(
+            n_latents, max_epochs=epochs, batch_size=batch, random_state=seed, **params
+        )
+
+    return {
+        "QLAE": make(LatentQuantizedAutoencoder),
+        "QLAE, weight_decay=0": make(LatentQuantizedAutoencoder, weight_decay=0.0),
+        "QLAE, frozen codebook": make(LatentQuantizedAutoencoder, learn_codebook=False),
+        "QLAE, 5 values": make(LatentQuantizedAutoencoder, n_values_per_latent=5),
+        "QLAE, 20 values": make(LatentQuantizedAutoencoder, n_values_per_latent=20),
+        "AE": make(Autoencoder),
+        "β-VAE": make(BetaVAE),
+        "β-TCVAE": make(BetaTCVAE),
+        "BioAE": make(BioAE),
+        "VQ-VAE": make(VQVAE),
+    }
+
+
+def psnr(X, X_hat):
+    X = X.astype(np.float64) / (255.0 if X.dtype == np.uint8 else 1.0)
+    X_hat = X_hat.astype(np.float64) / (255.0 if X_hat.dtype == np.uint8 else 1.0)
+    return float(10 * np.log10(1.0 / np.mean((X - X_hat) ** 2)))
+
+
+def held_out_split(dataset, n_train, n_test, seed):
+    """Disjoint train and test samples of the factor grid."""
+    factors = dataset.sample_factors(n_train + n_test, random_state=seed)
+    return factors[:n_train], factors[n_train:]
+
+
+def evaluate(model, X_test, factors_test, dci_importance, seed):
+    latents = model.transform(X_test)
+    info = infomec(factors_test, latents, random_state=seed)
+    disentanglement = dci(factors_test, latents, importance=dci_importance, random_state=seed)
+    return {
+        "InfoM": info.infom,
+        "InfoC": info.infoc,
+        "InfoE": info.infoe,
+        "DCI D": disentanglement.disentanglement,
+        "DCI C": disentanglement.completeness,
+        "DCI I": disentanglement.informativeness,
+        "MIG": mig_score(factors_test, latents),
+        "PSNR": psnr(X_test, model.inverse_transform(latents)),
+    }
+
+
+METRICS = ["InfoM", "InfoC", "InfoE", "DCI D", "DCI C", "DCI I", "MIG", "PSNR"]
+
+
+def summarise(runs):
+    grouped = runs.groupby("model", sort=False)[METRICS + ["seconds"]]
+    mean, std = grouped.mean(), grouped.std().fillna(0.0)
+    lines = ["| model | " + " | ".join(METRICS) + " | s/run |",
+             "|---" * (len(METRICS) + 2) + "|"]
+    for name in mean.index:
+        cells = [f"{mean.loc[name, m]:.2f} ± {std.loc[name, m]:.2f}" if m != "PSNR"
+                 else f"{mean.loc[name, m]:.1f} ± {std.loc[name, m]:.1f}" for m in METRICS]
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {mean.loc[name, 'seconds']:.0f} |")
+    return "\n".join(lines)
+
+
+def bar_chart(runs, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    shown = ["InfoM", "InfoC", "InfoE", "DCI D", "MIG"]
+    grouped = runs.groupby("model", sort=False)[shown]
+    mean, std = grouped.mean(), grouped.std().fillna(0.0)
+    fig, ax = plt.subplots(figsize=(12, 4.5))
+    width = 0.8 / len(mean.index)
+    x = np.arange(len(shown))
+    for i, name in enumerate(mean.index):
+        ax.bar(x + i * width, mean.loc[name], width, yerr=std.loc[name], label=name)
+    ax.set_xticks(x + 0.4 - width / 2, shown)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("score (held-out)")
+    ax.legend(ncols=5, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.08))
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dataset", choices=sorted(DATASETS), default="squares")
+    parser.add_argument("--image-size", type=int, default=None)
+    parser.add_argument("--n-train", type=int, default=1280)
+    parser.add_argument("--n-test", type=int, default=320)
+    parser.add_argument("--steps", type=int, default=1500, help="optimiser steps per run")
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--models", nargs="+", default=None, help="subset of model names")
+    parser.add_argument("--dci", choices=["hist", "gbt"], default="hist")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=Path("compare-results"))
+    args = parser.parse_args()
+
+    torch.set_num_threads(args.threads)
+    dataset_cls = DATASETS[args.dataset]
+    dataset = dataset_cls() if args.image_size is None else dataset_cls(image_size=args.image_size)
+    n_latents = 2 * len(dataset.factor_sizes)  # the paper's "twice the sources"
+    epochs = math.ceil(args.steps / math.ceil(args.n_train / args.batch_size))
+    factories = model_factories(n_latents)
+    names = args.models or list(factories)
+    args.out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for seed in args.seeds:
+        train_factors, test_factors = held_out_split(dataset, args.n_train, args.n_test, seed)
+        X_train, X_test = dataset.render(train_factors), dataset.render(test_factors)
+        for name in names:
+            model = factories[name](seed, epochs, args.batch_size)
+            start = time.perf_counter()
+            model.fit(X_train)
+            seconds = time.perf_counter() - start
+            row = {"dataset": args.dataset, "model": name, "seed": seed, "seconds": seconds,
+                   "steps": epochs * math.ceil(args.n_train / args.batch_size),
+                   **evaluate(model, X_test, test_factors, args.dci, seed)}
+            rows.append(row)
+            print(", ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
+                            for k, v in row.items()), flush=True)
+    runs = pd.DataFrame(rows)
+    runs.to_csv(args.out / "results.csv", index=False)
+    table = summarise(runs)
+    header = (
+        f"{args.dataset} (image size {dataset.image_shape[1]}), {n_latents} latents, "
+        f"{args.n_train} training / {args.n_test} held-out images, {rows[0]['steps']} steps "
+        f"of batch {args.batch_size} per run, seeds {args.seeds}, DCI importance "
+        f"`{args.dci}`, {args.threads} torch thread(s), {platform.machine()}."
+    )
+    (args.out / "results.md").write_text(header + "\n\n" + table + "\n")
+    bar_chart(runs, args.out / "results.png")
+    print("\n" + header + "\n\n" + table)
+
+
+if __name__ == "__main__":
+    main()
