@@ -119,30 +119,43 @@ def _kth_neighbour_distance(values, labels, class_counts, n_neighbors):
     ``values`` must be sorted by ``(label, value)``; ``k = min(n_neighbors, count - 1)`` for a
     class of ``count`` points. In 1-D the k nearest neighbours of the point at sorted position
     ``p`` are the other points of a window ``p - a .. p - a + k`` of its class for some ``a``,
-    so the k-th smallest distance is ``min_a max(x_p - x_(p-a), x_(p-a+k) - x_p)`` over the
-    windows that lie inside the class.
+    so with ``L_a = x_p - x_(p-a)`` (increasing in ``a``) and ``R_b = x_(p+b) - x_p``
+    (``R_(k-a)`` decreasing in ``a``) the k-th smallest distance is
+    ``min_a max(L_a, R_(k-a))``, over the ``a`` whose window lies inside the class. The
+    minimum sits where ``L_a - R_(k-a)`` changes sign: with ``a*`` the first ``a`` with
+    ``L_a >= R_(k-a)``, it is ``min(L_(a*), R_(k-a*+1))``, found by a binary search over ``a``
+    for all points at once (the same rounded differences, so the same value).
     """
     n = values.shape[0]
-    k = np.minimum(n_neighbors, class_counts[labels] - 1)
+    counts = class_counts[labels]
+    k = np.minimum(n_neighbors, counts - 1)
     # the class of each point occupies positions first .. first + count - 1
     boundaries = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
     first = np.repeat(boundaries, np.diff(np.r_[boundaries, n]))
     position = np.arange(n)
     before = position - first  # points of the class on the left
-    after = class_counts[labels] - 1 - before  # and on the right
+    low = np.maximum(0, k - (counts - 1 - before))  # smallest a whose window fits
+    high = np.minimum(k, before) + 1  # one past the largest
+    # binary search for a*: the first a in [low, high) with L_a >= R_(k-a), else high
+    lo, hi = low.copy(), high.copy()
+    while True:
+        active = np.flatnonzero(lo < hi)
+        if not active.size:
+            break
+        p = position[active]
+        mid = (lo[active] + hi[active]) // 2
+        left = values[p] - values[p - mid]
+        right = values[p + k[active] - mid] - values[p]
+        crossed = left >= right
+        hi[active[crossed]] = mid[crossed]
+        lo[active[~crossed]] = mid[~crossed] + 1
+    a = lo
     kth = np.full(n, np.inf)
-    uniform = bool(np.all(k == n_neighbors))
-    for a in range(int(k.max()) + 1):
-        right_count = k - a
-        valid = (before >= a) & (after >= right_count)
-        if uniform:
-            left_gap = values - np.roll(values, a)
-            right_gap = np.roll(values, -(n_neighbors - a)) - values
-        else:
-            left_gap = values - values[np.maximum(position - a, 0)]
-            right_gap = values[np.minimum(position + right_count, n - 1)] - values
-        candidate = np.maximum(left_gap, right_gap)
-        np.minimum(kth, np.where(valid, candidate, np.inf), out=kth)
+    inside = a < high  # L_(a*) exists
+    kth[inside] = values[inside] - values[position[inside] - a[inside]]
+    after = a > low  # R_(k-a*+1) exists
+    right = values[np.minimum(position + k - a + 1, n - 1)] - values
+    kth[after] = np.minimum(kth[after], right[after])
     return kth, k
 
 
