@@ -117,45 +117,44 @@ def _kth_neighbour_distance(values, labels, class_counts, n_neighbors):
     """Per point, the distance to its k-th nearest neighbour within its own class.
 
     ``values`` must be sorted by ``(label, value)``; ``k = min(n_neighbors, count - 1)`` for a
-    class of ``count`` points. In 1-D the k nearest neighbours of the point at sorted position
-    ``p`` are the other points of a window ``p - a .. p - a + k`` of its class for some ``a``,
-    so with ``L_a = x_p - x_(p-a)`` (increasing in ``a``) and ``R_b = x_(p+b) - x_p``
-    (``R_(k-a)`` decreasing in ``a``) the k-th smallest distance is
-    ``min_a max(L_a, R_(k-a))``, over the ``a`` whose window lies inside the class. The
-    minimum sits where ``L_a - R_(k-a)`` changes sign: with ``a*`` the first ``a`` with
-    ``L_a >= R_(k-a)``, it is ``min(L_(a*), R_(k-a*+1))``, found by a binary search over ``a``
-    for all points at once (the same rounded differences, so the same value).
+    class of ``count`` points. In 1-D the neighbours of the point at sorted position ``p`` are
+    its ``a`` nearest on the left and ``k - a`` nearest on the right for some ``a``, so with
+    ``L_a`` (``R_b``) the distance to the a-th left (b-th right) neighbour of the same class
+    (``L_0 = R_0 = 0``, infinity past the class's ends) the k-th smallest distance is
+    ``min_a max(L_a, R_(k-a))``.
     """
     n = values.shape[0]
-    counts = class_counts[labels]
-    k = np.minimum(n_neighbors, counts - 1)
-    # the class of each point occupies positions first .. first + count - 1
-    boundaries = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
-    first = np.repeat(boundaries, np.diff(np.r_[boundaries, n]))
-    position = np.arange(n)
-    before = position - first  # points of the class on the left
-    low = np.maximum(0, k - (counts - 1 - before))  # smallest a whose window fits
-    high = np.minimum(k, before) + 1  # one past the largest
-    # binary search for a*: the first a in [low, high) with L_a >= R_(k-a), else high
-    lo, hi = low.copy(), high.copy()
-    while True:
-        active = np.flatnonzero(lo < hi)
-        if not active.size:
-            break
-        p = position[active]
-        mid = (lo[active] + hi[active]) // 2
-        left = values[p] - values[p - mid]
-        right = values[p + k[active] - mid] - values[p]
-        crossed = left >= right
-        hi[active[crossed]] = mid[crossed]
-        lo[active[~crossed]] = mid[~crossed] + 1
-    a = lo
-    kth = np.full(n, np.inf)
-    inside = a < high  # L_(a*) exists
-    kth[inside] = values[inside] - values[position[inside] - a[inside]]
-    after = a > low  # R_(k-a*+1) exists
-    right = values[np.minimum(position + k - a + 1, n - 1)] - values
-    kth[after] = np.minimum(kth[after], right[after])
+    k = np.minimum(n_neighbors, class_counts[labels] - 1)
+    width = int(k.max())
+    left = np.full((width + 1, n), np.inf)
+    right = np.full((width + 1, n), np.inf)
+    left[0] = right[0] = 0.0
+    for offset in range(1, width + 1):
+        gap = right[offset, :-offset]
+        np.subtract(values[offset:], values[:-offset], out=gap)
+        gap[labels[offset:] != labels[:-offset]] = np.inf
+        left[offset, offset:] = gap
+    if k.min() == width:  # every class has more than n_neighbors points: one k
+        kth = np.maximum(left[0], right[width])
+        candidate = np.empty(n)
+        for a in range(1, width + 1):
+            np.maximum(left[a], right[width - a], out=candidate)
+            np.minimum(kth, candidate, out=kth)
+        return kth, k
+    kth = np.empty(n)
+    for k_value in np.unique(k):
+        rows = np.flatnonzero(k == k_value) if k_value != width else None
+        best = None
+        for a in range(k_value + 1):
+            if rows is None:
+                candidate = np.maximum(left[a], right[k_value - a])
+            else:
+                candidate = np.maximum(left[a, rows], right[k_value - a, rows])
+            best = candidate if best is None else np.minimum(best, candidate)
+        if rows is None:
+            kth[k == k_value] = best[k == k_value]
+        else:
+            kth[rows] = best
     return kth, k
 
 
@@ -225,66 +224,14 @@ def _digamma_table(n):
     return _DIGAMMA
 
 
-def _mi_continuous_factors(sorted_values, sorted_labels, n_classes, n_neighbors):
-    """:func:`mi_continuous_discrete` of one latent for several factors at once.
-
-    ``sorted_values``: the latent's values in increasing order (n,); ``sorted_labels``: the
-    factors' codes in the same order, shape (n_factors, n). Every class of every factor must
-    have at least 2 samples (then no point is dropped and every factor searches the same
-    array). The factors' classes get disjoint keys, so one stable sort by key groups every
-    (factor, class) and one set of binary searches serves all factors; the values equal
-    those of :func:`mi_continuous_discrete` up to the order of summation.
-    """
-    n_factors, n = sorted_labels.shape
-    offsets = np.concatenate([[0], np.cumsum(n_classes)[:-1]])
-    keys = (sorted_labels + offsets[:, None]).ravel()
-    class_counts = np.bincount(keys, minlength=int(np.sum(n_classes)))
-    small = keys.astype(np.int16) if class_counts.size < 2**15 else keys
-    by_class = np.argsort(small, kind="stable")  # radix sort; factor blocks stay in order
-    centres = np.tile(sorted_values, n_factors)
-    class_values = centres[by_class]
-    class_labels = keys[by_class]
-    kth, k = _kth_neighbour_distance(class_values, class_labels, class_counts, n_neighbors)
-    radius = np.empty_like(kth)
-    radius[by_class] = np.nextafter(kth, 0)
-    lo, hi = _search_boundaries(sorted_values, centres, radius)
-    m = (hi - lo).reshape(n_factors, n)
-    table = _digamma_table(n)
-    mi = (
-        table[n]
-        + table[k].reshape(n_factors, n).mean(axis=1)
-        - table[class_counts[class_labels]].reshape(n_factors, n).mean(axis=1)
-        - table[m].mean(axis=1)
-    )
-    return np.maximum(mi, 0.0)
-
-
 def mi_matrix_continuous(factor_codes, factor_n_classes, values, n_neighbors=10):
-    """kNN MI matrix (nats), shape ``(n_factors, n_latents)``, on prepared latent values.
-
-    Each latent is sorted once for all factors; the factors without single-sample classes
-    are computed together (:func:`_mi_continuous_factors`), the others one by one.
-    """
+    """kNN MI matrix (nats), shape ``(n_factors, n_latents)``, on prepared latent values."""
     n_factors, n_latents = factor_codes.shape[1], values.shape[1]
-    factor_n_classes = np.asarray(factor_n_classes)
-    # factors with a single-sample class drop points, so they search their own array
-    together = np.array(
-        [not np.any(np.bincount(factor_codes[:, i]) == 1) for i in range(n_factors)],
-        dtype=bool,
-    )
-    batch = np.flatnonzero(together)
     mi = np.empty((n_factors, n_latents))
     for j in range(n_latents):
         column = values[:, j]
         sort_index = np.argsort(column, kind="stable")
-        if batch.size:
-            mi[batch, j] = _mi_continuous_factors(
-                column[sort_index],
-                factor_codes[sort_index][:, batch].T,
-                factor_n_classes[batch],
-                n_neighbors,
-            )
-        for i in np.flatnonzero(~together):
+        for i in range(n_factors):
             mi[i, j] = mi_continuous_discrete(
                 column, sort_index, factor_codes[:, i], factor_n_classes[i], n_neighbors
             )
