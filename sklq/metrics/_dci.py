@@ -171,9 +171,10 @@ def dci(
         rows are the test set.
     importance : {"gbt", "hist"}, default="gbt"
         ``"gbt"``: a default ``GradientBoostingClassifier`` per factor, exactly as
-        disentanglement_lib. ``"hist"``: a much faster histogram-based booster with the same
-        trees' settings and importances computed the same way (see Notes); it agrees with
-        ``"gbt"`` closely but not exactly (measured in ``benchmarks/README.md``).
+        disentanglement_lib. ``"hist"``: the same boosting algorithm, vectorised over
+        trees on binned latents (see Notes); faster, and it agrees with ``"gbt"`` closely
+        but not exactly on latents with many distinct values (measured in
+        ``benchmarks/README.md``).
     random_state : int, RandomState instance or None, default=None
         Controls the shuffle of the split and the boosting's random tie-breaking between
         equally good features. An int is used for the split and for every factor's model
@@ -214,13 +215,15 @@ def dci(
     copies of each other (or monotone transforms of each other) tie for every split; the
     GBT breaks ties at random, so such latents share the importance.
 
-    ``importance="hist"`` bins every latent into at most 255 quantile bins and grows the same
-    depth-3 trees for the same 100 stages with learning rate 0.1 on the multinomial
-    deviance, but choosing splits by the Newton gain of a histogram booster
-    (``HistGradientBoostingClassifier``). A latent's importance is the sum of its split gains,
-    divided per tree by the root's gain scale as the exact booster does, and latents that
-    are monotone transforms of each other share their importance equally, which is what the
-    GBT's random tie-breaking does on average.
+    ``importance="hist"`` runs the GBT's own algorithm (per stage and class a depth-3
+    regression tree on the negative gradient with squared-error splits, Newton leaf steps
+    with the ``(K - 1)/K`` factor, learning rate 0.1, 100 stages, float32 latents,
+    importances summed from the squared-error decrease of each split), with all trees of a
+    stage grown side by side from residual histograms over binned latents. Latents with at
+    most 256 distinct values are binned exactly, so every split of the GBT is available
+    (discrete codes give the GBT's D and C up to rounding and tie-breaking); others are cut
+    at 255 quantile midpoints. Latents that are monotone transforms of each other share
+    their importance equally, which is what the GBT's random tie-breaking does on average.
 
     References
     ----------
