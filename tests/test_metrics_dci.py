@@ -8,7 +8,7 @@ from joblib import parallel_config
 from sklearn.model_selection import train_test_split
 
 from sklq.metrics import dci, disentanglement_completeness
-from sklq.metrics._importance import equivalent_columns
+from sklq.metrics._importance import equivalent_columns, split_thresholds
 
 
 def _entropy(p, base):
@@ -131,3 +131,29 @@ def test_constant_latents_warn(data):
     with pytest.warns(UserWarning, match="Every importance is zero"):
         result = dci(factors[:100], np.zeros((100, 3)), importance="hist", random_state=0)
     assert result.disentanglement == pytest.approx(0.0, abs=1e-9)
+
+
+def test_hist_reproduces_gbt_on_discrete_latents():
+    # with few distinct values every GBT split is available to the binned booster, which
+    # then runs the GBT's own algorithm: D and C agree to rounding and tie-breaking
+    rng = np.random.default_rng(5)
+    n = 500
+    factors = np.stack([rng.integers(0, k, n) for k in (2, 3, 5)], axis=1)
+    code = np.c_[factors, rng.integers(0, 4, (n, 2))]
+    latents = np.where(rng.random(code.shape) < 0.2, rng.integers(0, 5, code.shape), code)
+    latents = latents.astype(float)
+    gbt = dci(factors, latents, random_state=0)
+    hist = dci(factors, latents, importance="hist", random_state=0)
+    assert hist.disentanglement == pytest.approx(gbt.disentanglement, abs=5e-3)
+    assert hist.completeness == pytest.approx(gbt.completeness, abs=5e-3)
+    assert hist.informativeness == pytest.approx(gbt.informativeness, abs=1e-2)
+
+
+def test_split_thresholds_are_the_gbt_midpoints():
+    column = np.array([3.0, 1.0, 2.0, 2.0, 1.0 + 5e-8])
+    # 1 and 1 + 5e-8 are closer than the splitter's 1e-7: no split between them
+    thresholds = split_thresholds(column)
+    np.testing.assert_allclose(thresholds, [1.5, 2.5], rtol=1e-6)
+    many = np.arange(1000, dtype=np.float32)
+    assert split_thresholds(many, max_bins=16).size == 15
+    assert split_thresholds(np.ones(5, dtype=np.float32)).size == 0

@@ -180,3 +180,46 @@ def test_single_factor_warns(factors):
     with pytest.warns(UserWarning, match="single factor"):
         result = infomec(factors[:500, :1], factors[:500, :2])
     assert result.infom == 1.0
+
+
+@pytest.mark.parametrize("case", ["binary", "multiclass", "separable", "one-hot"])
+def test_explicitness_objective_matches_logistic_regression(case):
+    # sklq minimises scikit-learn's objective with scikit-learn's L-BFGS-B call
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import log_loss
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    from sklq.metrics._infomec import _explicitness
+    from sklq.metrics._validation import encode_columns
+
+    rng = np.random.default_rng(7)
+    n = 600
+    n_classes = 2 if case == "binary" else 4
+    labels = rng.integers(0, n_classes, n)
+    if case == "separable":
+        latents = np.c_[labels + 0.1 * rng.normal(size=n), rng.normal(size=n)]
+    elif case == "one-hot":
+        latents = np.c_[
+            np.where(rng.random(n) < 0.3, rng.integers(0, 4, n), labels),
+            rng.integers(0, 3, n),
+        ]
+    else:
+        latents = np.c_[labels + rng.normal(size=n), rng.normal(size=(n, 2))]
+    if case == "one-hot":
+        features = OneHotEncoder().fit_transform(latents)
+        codes, sizes = encode_columns(latents)
+        ours = _explicitness(codes, labels, n_classes, sizes)
+    else:
+        features = StandardScaler().fit_transform(latents)
+        ours = _explicitness(features, labels, n_classes)
+    model = LogisticRegression(
+        C=np.inf, tol=1e-4, class_weight="balanced", solver="lbfgs", max_iter=100
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(features, labels)
+    reference = 1 - log_loss(labels, model.predict_proba(features)) / np.log(n_classes)
+    assert ours == pytest.approx(reference, abs=1e-6)

@@ -78,3 +78,18 @@ def test_dci_bounded(problem):
         return
     values = [result.disentanglement, result.completeness, result.informativeness]
     assert all(np.isfinite(v) and 0.0 <= v <= 1.0 for v in values)
+
+
+def test_random_state_none_leaves_the_global_rng_alone():
+    rng = np.random.default_rng(0)
+    factors = rng.integers(0, 3, size=(300, 2))
+    continuous = factors + rng.normal(size=(300, 2))
+    np.random.seed(123)  # noqa: NPY002 (the global RNG is what is checked)
+    state = np.random.get_state()  # noqa: NPY002
+    infomec(factors, continuous, random_state=None)
+    dci(factors[:200], continuous[:200], random_state=None)
+    dci(factors[:200], continuous[:200], importance="hist", random_state=None)
+    after = np.random.get_state()  # noqa: NPY002
+    assert state[0] == after[0]
+    np.testing.assert_array_equal(state[1], after[1])
+    assert state[2:] == after[2:]

@@ -1,8 +1,34 @@
-"""Fast DCI importance: a histogram gradient-boosting classifier with split-gain importances."""
+"""Fast DCI importance: the GBT's boosting, vectorised over trees, on binned latents.
+
+``GradientBoostingClassifier()`` (disentanglement_lib's DCI classifier) grows, per stage and
+class, a depth-3 regression tree on the negative gradient ``y_k - p_k`` with squared-error
+splits, sets each leaf by one Newton step and sums, per feature, the squared-error decrease
+of its splits. :func:`boosted_importances` runs the same algorithm for all the trees of a
+stage (of every factor) at once: the latents are binned once, the residual sums and counts
+of every (tree, node, bin) come from one sparse product per tree level, and the best split of
+every node from cumulative sums over the bins. Latents with at most ``max_bins`` distinct
+values are binned exactly (every split the GBT can make is available); others are cut at
+``max_bins - 1`` quantiles, on the midpoints between consecutive values that the GBT uses as
+thresholds.
+"""
+
+import numbers
 
 import numpy as np
+from scipy import sparse
 from scipy.special import expit, softmax
-from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.utils import check_random_state
+
+#: The GBT's settings (``GradientBoostingClassifier`` defaults).
+N_STAGES = 100
+LEARNING_RATE = 0.1
+MAX_DEPTH = 3
+#: Bins per latent for ``importance="hist"``.
+MAX_BINS = 256
+#: The tree splitter's tolerance: values closer than this are not split between.
+FEATURE_THRESHOLD = 1e-7
+#: Gains within this relative distance of the best count as tied (broken at random).
+TIE_TOLERANCE = 1e-10
 
 
 def equivalent_columns(values):
@@ -38,96 +64,265 @@ def equivalent_columns(values):
     return np.asarray(representatives, dtype=np.intp), group
 
 
-def _route(nodes, binned, residual):
-    """Send samples down one tree; return the final leaf of each sample and the residual
-    sum and sample count of every node."""
-    n_nodes = nodes.shape[0]
-    is_leaf = nodes["is_leaf"].astype(bool)
-    node_of = np.zeros(binned.shape[0], dtype=np.intp)
-    active = np.arange(binned.shape[0])
-    sums = np.zeros(n_nodes)
-    counts = np.zeros(n_nodes)
-    while active.size:
-        here = node_of[active]
-        sums += np.bincount(here, weights=residual[active], minlength=n_nodes)
-        counts += np.bincount(here, minlength=n_nodes)
-        moving = ~is_leaf[here]
-        active, here = active[moving], here[moving]
-        features = nodes["feature_idx"][here]
-        go_left = binned[active, features] <= nodes["bin_threshold"][here]
-        node_of[active] = np.where(go_left, nodes["left"][here], nodes["right"][here])
-    return node_of, sums, counts
+def split_thresholds(column, max_bins=MAX_BINS):
+    """Candidate thresholds of one latent: midpoints between consecutive distinct values.
 
-
-def first_order_importance(model, x_train, y_train):
-    """GBT-style importances of a fitted ``HistGradientBoostingClassifier``.
-
-    ``GradientBoostingClassifier.feature_importances_`` sums, over all trees, the decrease
-    of the squared error of the tree's target, the negative gradient ``y_k - p_k``:
-    ``S_L^2 / n_L + S_R^2 / n_R - S^2 / n`` per split, with ``S`` the residual sum and ``n``
-    the sample count of a node. This replays the histogram booster's iterations on the
-    training data (from its baseline prediction and leaf values) and scores each of its
-    splits the same way, instead of by its Newton gain, which weights the late, overfitting
-    trees far more heavily than the GBT does. Reads the fitted trees (``model._predictors``,
-    ``model._bin_mapper``, ``model._baseline_prediction``).
+    All of them when there are fewer than ``max_bins``, else the ``max_bins - 1`` at
+    (approximately) equally spaced quantiles. Values closer than ``FEATURE_THRESHOLD`` are
+    not split between, as in the tree splitter. ``x <= thresholds[b]`` is "bin ``<= b``".
     """
-    binned = model._bin_mapper.transform(np.asarray(x_train, dtype=np.float64))
-    classes = np.searchsorted(model.classes_, y_train)
-    n_samples = binned.shape[0]
-    raw = np.tile(np.asarray(model._baseline_prediction, dtype=np.float64), (n_samples, 1))
-    n_trees = raw.shape[1]
-    if n_trees == 1:
-        targets = (classes == 1).astype(np.float64)[:, None]
+    distinct = np.unique(column).astype(np.float64)
+    if distinct.size < 2:
+        return np.empty(0)
+    separated = np.flatnonzero(distinct[1:] > distinct[:-1] + FEATURE_THRESHOLD)
+    if separated.size > max_bins - 1:
+        # the gap after the value at each quantile rank of the sorted data
+        ordered = np.sort(column).astype(np.float64)
+        ranks = np.linspace(0, ordered.size - 1, max_bins + 1)[1:-1].astype(np.intp)
+        position = np.searchsorted(distinct, ordered[ranks])
+        separated = separated[np.unique(np.searchsorted(separated, position))]
+        separated = separated[separated < distinct.size - 1]
+    return distinct[separated] / 2.0 + distinct[separated + 1] / 2.0
+
+
+def _bin(values, thresholds):
+    """Bin index of every value: ``b`` with ``thresholds[b - 1] < x <= thresholds[b]``."""
+    return np.searchsorted(thresholds, values.astype(np.float64), side="left")
+
+
+class _Boosting:
+    """Stage-wise state of the GBTs of several factors (their trees side by side)."""
+
+    def __init__(self, codes, n_classes, n_rows):
+        self.n_classes = [int(k) for k in n_classes]
+        # one tree per class, a single tree for a binary factor (binomial loss)
+        self.n_trees = [k if k > 2 else 1 for k in self.n_classes]
+        self.offsets = np.concatenate([[0], np.cumsum(self.n_trees)])
+        self.targets = []
+        raw = []
+        for i, k in enumerate(self.n_classes):
+            y = codes[:, i]
+            prior = np.bincount(y, minlength=k) / y.shape[0]
+            eps = np.finfo(np.float64).eps
+            prior = np.clip(prior, eps, 1 - eps)
+            if k == 2:
+                self.targets.append((y == 1).astype(np.float64)[:, None])
+                start = np.log(prior[1] / (1 - prior[1]))
+                raw.append(np.full((n_rows, 1), start))
+            else:
+                onehot = np.zeros((y.shape[0], k))
+                onehot[np.arange(y.shape[0]), y] = 1.0
+                self.targets.append(onehot)
+                logs = np.log(prior)
+                raw.append(np.tile(logs - logs.mean(), (n_rows, 1)))
+        self.raw = np.hstack(raw)
+        # the Newton step's factor (K - 1) / K for the multinomial loss, 1 for binomial
+        self.step_factor = np.concatenate(
+            [
+                np.full(t, (k - 1) / k if k > 2 else 1.0)
+                for t, k in zip(self.n_trees, self.n_classes, strict=True)
+            ]
+        )
+
+    def gradients(self, n_train):
+        """Negative gradients ``y - p`` and hessians ``p (1 - p)`` on the training rows."""
+        residual, hessian = [], []
+        for i, target in enumerate(self.targets):
+            raw = self.raw[:n_train, self.offsets[i] : self.offsets[i + 1]]
+            proba = expit(raw) if raw.shape[1] == 1 else softmax(raw, axis=1)
+            residual.append(target - proba)
+            hessian.append(proba * (1.0 - proba))
+        return np.hstack(residual), np.hstack(hessian)
+
+    def predictions(self, rows):
+        """Predicted class codes of the given rows, one column per factor."""
+        predicted = []
+        for i in range(len(self.n_classes)):
+            raw = self.raw[rows, self.offsets[i] : self.offsets[i + 1]]
+            predicted.append((raw[:, 0] > 0).astype(np.intp) if raw.shape[1] == 1 else
+                             np.argmax(raw, axis=1))
+        return np.column_stack(predicted)
+
+
+def boosted_importances(x_train, codes_train, x_test, n_classes, random_state=None,
+                        max_bins=MAX_BINS, factor_ids=None):
+    """Importances of the GBTs of several factors, grown side by side.
+
+    Parameters
+    ----------
+    x_train, x_test : ndarray of shape (n_train, n_latents), (n_test, n_latents)
+    codes_train : ndarray of shape (n_train, n_factors)
+        Integer class codes ``0 .. n_classes[i] - 1``.
+    n_classes : sequence of int
+        Number of classes of each factor (every one >= 2).
+    random_state : int, RandomState instance or None
+        Breaks ties between equally good splits on different latents (the GBT visits the
+        latents in a random order).
+    max_bins : int
+        Bins per latent (see :func:`split_thresholds`).
+    factor_ids : sequence of int, optional
+        An id per factor; the tie-breaking of factor ``i`` draws from a generator seeded by
+        ``(seed, factor_ids[i])``, so a factor's result does not depend on which other
+        factors are grown alongside it. Defaults to ``0 .. n_factors - 1``.
+
+    Returns
+    -------
+    importance : ndarray of shape (n_latents, n_factors)
+        Each column normalised to sum to 1 (or all zero when no tree split): per latent, the
+        summed squared-error decrease ``S_L^2/n_L + S_R^2/n_R - S^2/n`` of its splits, as
+        ``GradientBoostingClassifier.feature_importances_``.
+    predicted_train, predicted_test : ndarray of shape (n_rows, n_factors)
+        Predicted class codes.
+    """
+    if isinstance(random_state, numbers.Integral):
+        seed = int(random_state)
     else:
-        targets = np.zeros((n_samples, n_trees))
-        targets[np.arange(n_samples), classes] = 1.0
-    importance = np.zeros(binned.shape[1])
-    for iteration in model._predictors:
-        if n_trees == 1:
-            proba = expit(raw)
-        else:
-            proba = softmax(raw, axis=1)
-        residual = targets - proba
-        for k, predictor in enumerate(iteration):
-            nodes = predictor.nodes
-            node_of, sums, counts = _route(nodes, binned, residual[:, k])
-            internal = np.flatnonzero(nodes["is_leaf"] == 0)
-            if internal.size:
-                left, right = nodes["left"][internal], nodes["right"][internal]
-                decrease = (
-                    sums[left] ** 2 / counts[left]
-                    + sums[right] ** 2 / counts[right]
-                    - sums[internal] ** 2 / counts[internal]
+        seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+    if factor_ids is None:
+        factor_ids = range(len(n_classes))
+    generators = [np.random.default_rng([seed, int(i)]) for i in factor_ids]
+    x_train = np.asarray(x_train, dtype=np.float32)  # the GBT fits on float32 latents
+    x_test = np.asarray(x_test, dtype=np.float32)
+    n_train, n_features = x_train.shape
+    everything = np.vstack([x_train, x_test])
+    thresholds = [split_thresholds(x_train[:, f], max_bins) for f in range(n_features)]
+    width = max(1, max(t.size for t in thresholds))  # split positions per latent
+    n_bins = width + 1
+    binned = np.column_stack([_bin(everything[:, f], thresholds[f]) for f in range(n_features)])
+    # one-hot of the training rows' bins, transposed: (n_features * n_bins, n_train)
+    indicator = sparse.csr_matrix(
+        (
+            np.ones(n_train * n_features),
+            (binned[:n_train] + n_bins * np.arange(n_features)).ravel(),
+            np.arange(0, n_train * n_features + 1, n_features),
+        ),
+        shape=(n_train, n_features * n_bins),
+    ).T.tocsr()
+    boosting = _Boosting(np.asarray(codes_train), n_classes, everything.shape[0])
+    n_trees = boosting.raw.shape[1]
+    n_factors = len(boosting.n_trees)
+    tree_factor = np.repeat(np.arange(n_factors), boosting.n_trees)
+    gains = np.zeros((n_features, n_trees))
+    rows = np.arange(everything.shape[0])[:, None]
+    columns = np.arange(n_trees)
+    for _ in range(N_STAGES):
+        residual, hessian = boosting.gradients(n_train)
+        node = np.zeros((everything.shape[0], n_trees), dtype=np.intp)
+        parent_sums = parent_counts = None
+        for depth in range(MAX_DEPTH):
+            n_nodes = 2**depth
+            if depth == 0:
+                sums = (indicator @ residual).reshape(n_features, n_bins, n_trees, 1)
+                counts = np.broadcast_to(
+                    np.asarray(indicator.sum(axis=1)).reshape(n_features, n_bins, 1, 1),
+                    sums.shape,
                 )
-                np.add.at(importance, nodes["feature_idx"][internal], np.maximum(decrease, 0))
-            raw[:, k] += nodes["value"][node_of]
-    total = importance.sum()
-    return importance / total if total > 0 else importance
-
-
-def hist_gbt_importance(x_train, y_train, x_test, y_test, random_state):
-    """Importances and accuracies of a histogram gradient-boosting classifier.
-
-    The booster has the GBT's settings (100 iterations, learning rate 0.1, depth-3 trees,
-    one sample per leaf allowed, no regularisation, no early stopping). Columns that are
-    monotone transforms of each other (on train and test data together) are fit once and
-    share their importance equally, as the GBT's random tie-breaking does on average.
-    """
-    representatives, group = equivalent_columns(np.vstack([x_train, x_test]))
-    model = HistGradientBoostingClassifier(
-        learning_rate=0.1,
-        max_iter=100,
-        max_depth=3,
-        max_leaf_nodes=None,
-        min_samples_leaf=1,
-        l2_regularization=0.0,
-        early_stopping=False,
-        random_state=random_state,
+            else:
+                # left children from the data, right children as parent minus left
+                left = node[:n_train, :, None] == np.arange(0, n_nodes, 2)
+                stacked = np.concatenate(
+                    [(residual[:, :, None] * left).reshape(n_train, -1),
+                     left.reshape(n_train, -1).astype(np.float64)],
+                    axis=1,
+                )
+                product = (indicator @ stacked).reshape(n_features, n_bins, 2, n_trees,
+                                                         n_nodes // 2)
+                sums = np.empty((n_features, n_bins, n_trees, n_nodes))
+                counts = np.empty_like(sums)
+                sums[..., 0::2], counts[..., 0::2] = product[:, :, 0], product[:, :, 1]
+                sums[..., 1::2] = parent_sums - product[:, :, 0]
+                counts[..., 1::2] = parent_counts - product[:, :, 1]
+            parent_sums, parent_counts = sums, counts
+            left_sums = np.cumsum(sums[:, :-1], axis=1)
+            left_counts = np.cumsum(counts[:, :-1], axis=1)
+            total_sums = sums.sum(axis=1)[:, None]
+            total_counts = counts.sum(axis=1)[:, None]
+            right_sums = total_sums - left_sums
+            right_counts = total_counts - left_counts
+            valid = (left_counts > 0.5) & (right_counts > 0.5)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                gain = (
+                    left_sums**2 / left_counts
+                    + right_sums**2 / right_counts
+                    - total_sums**2 / total_counts
+                )
+            gain = np.where(valid, np.maximum(gain, 0.0), -np.inf)
+            # best position per latent, then the best latent (ties at random)
+            position = np.argmax(gain, axis=1)  # (features, trees, nodes)
+            best = np.take_along_axis(gain, position[:, None], axis=1)[:, 0]
+            top = best.max(axis=0)
+            tied = best >= top - TIE_TOLERANCE * np.abs(top)
+            tied &= np.isfinite(top)
+            # drawn at every level, so each factor's stream does not depend on the others
+            noise = np.concatenate(
+                [
+                    generator.random((n_features, count, n_nodes))
+                    for generator, count in zip(generators, boosting.n_trees, strict=True)
+                ],
+                axis=1,
+            )
+            feature = np.argmax(np.where(tied, noise, -1.0), axis=0)
+            split = np.isfinite(top)  # no valid split: everything goes left
+            threshold = np.take_along_axis(position, feature[None], axis=0)[0]
+            threshold = np.where(split, threshold, n_bins)
+            np.add.at(gains, (feature[split], np.nonzero(split)[0]), top[split])
+            go_right = binned[rows, feature[columns, node]] > threshold[columns, node]
+            node = 2 * node + go_right
+        # leaves: one Newton step each, then the learning rate
+        key = (columns * 2**MAX_DEPTH + node[:n_train]).ravel()
+        size = n_trees * 2**MAX_DEPTH
+        numerator = np.bincount(key, weights=residual.ravel(), minlength=size)
+        denominator = np.bincount(key, weights=hessian.ravel(), minlength=size)
+        safe = np.abs(denominator) >= 1e-150
+        value = np.zeros(size)
+        value[safe] = numerator[safe] / denominator[safe]
+        value = value.reshape(n_trees, -1) * boosting.step_factor[:, None]
+        boosting.raw += LEARNING_RATE * value[columns, node]
+    importance = np.column_stack(
+        [gains[:, tree_factor == i].sum(axis=1) for i in range(n_factors)]
     )
-    model.fit(x_train[:, representatives], y_train)
-    per_group = first_order_importance(model, x_train[:, representatives], y_train)
+    totals = importance.sum(axis=0)
+    importance = np.divide(importance, totals, out=np.zeros_like(importance),
+                           where=totals > 0)
+    return (
+        importance,
+        boosting.predictions(np.arange(n_train)),
+        boosting.predictions(np.arange(n_train, everything.shape[0])),
+    )
+
+
+def hist_gbt_importance(x_train, codes_train, x_test, codes_test, random_state,
+                        factor_ids=None):
+    """Importances and accuracies of :func:`boosted_importances` for several factors.
+
+    Each factor is encoded by the classes present in the training split (as the GBT does).
+    Latents that are monotone transforms of each other (on train and test data together)
+    are fit once and share their importance equally, as the GBT's random tie-breaking does
+    on average. Returns ``(importance, train_accuracy, test_accuracy)``: the importance
+    matrix of shape (n_latents, n_factors) and one accuracy per factor.
+    """
+    codes_train = np.asarray(codes_train).reshape(len(x_train), -1)
+    codes_test = np.asarray(codes_test).reshape(len(x_test), -1)
+    classes, encoded = [], []
+    for column in codes_train.T:
+        present, inverse = np.unique(column, return_inverse=True)
+        classes.append(present)
+        encoded.append(inverse.ravel())
+    representatives, group = equivalent_columns(np.vstack([x_train, x_test]))
+    per_group, predicted_train, predicted_test = boosted_importances(
+        x_train[:, representatives],
+        np.column_stack(encoded),
+        x_test[:, representatives],
+        [c.size for c in classes],
+        random_state,
+        factor_ids=factor_ids,
+    )
     group_sizes = np.bincount(group)
-    importance = per_group[group] / group_sizes[group]
-    train_accuracy = float(np.mean(model.predict(x_train[:, representatives]) == y_train))
-    test_accuracy = float(np.mean(model.predict(x_test[:, representatives]) == y_test))
+    importance = per_group[group] / group_sizes[group][:, None]
+    train_accuracy = np.array(
+        [np.mean(c[predicted_train[:, i]] == codes_train[:, i]) for i, c in enumerate(classes)]
+    )
+    test_accuracy = np.array(
+        [np.mean(c[predicted_test[:, i]] == codes_test[:, i]) for i, c in enumerate(classes)]
+    )
     return importance, train_accuracy, test_accuracy

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
+from scipy import optimize, sparse
+from scipy.special import expit, softmax
 from sklearn.metrics import log_loss
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.preprocessing import StandardScaler
 
 from ._mutual_info import (
     entropy_from_codes,
@@ -21,6 +21,9 @@ from ._validation import check_inputs, encode_columns, resolve_discrete
 
 #: ``mutual_info_classif``'s ``n_neighbors`` used by the reference InfoMEC.
 N_NEIGHBORS = 10
+#: The reference logistic regression's ``max_iter`` and ``tol``.
+MAX_ITER = 100
+TOL = 1e-4
 #: A continuous latent is active when its range exceeds this fraction of the largest range.
 CONTINUOUS_ACTIVE_FRACTION = 1 / 20
 
@@ -158,33 +161,135 @@ def _nmi_matrix(factors, values, discrete, random_state, n_jobs):
     return mi / entropies[:, None]
 
 
-def _explicitness(features, labels, n_classes):
+class _LogisticObjective:
+    """scikit-learn's unpenalised logistic regression objective with balanced class weights.
+
+    ``LogisticRegression(C=np.inf, class_weight="balanced", solver="lbfgs")`` minimises
+    ``sum_i w_i loss_i / sum_i w_i`` with ``w_i = n / (K * count(y_i))`` and, for ``K >= 3``
+    classes, the multinomial loss ``logsumexp(raw_i) - raw_i[y_i]`` of ``raw = X W + b``,
+    or for two classes the binomial loss ``log(1 + exp(raw_i)) - y_i raw_i`` of a single
+    score. This evaluates the same function and gradient for ``scipy.optimize.minimize``,
+    class-major (scores of shape (K, n)), with dense products into preallocated buffers and
+    sparse one-hot products that touch only the non-zero entries.
+
+    ``features`` is either a dense (n, p) array or, with ``sizes``, the integer codes
+    (n, n_latents) of one-hot features with ``sizes[j]`` values for latent ``j``
+    (``p = sum(sizes)``, the columns of ``OneHotEncoder``).
+    """
+
+    def __init__(self, features, labels, n_classes, sizes=None):
+        n = labels.shape[0]
+        self.labels = labels
+        self.rows = np.arange(n)
+        counts = np.bincount(labels, minlength=n_classes)
+        weights = n / (n_classes * counts[labels])
+        self.scaled_weights = weights / weights.sum()
+        self.n_scores = n_classes if n_classes > 2 else 1
+        if sizes is None:
+            self.dense = np.ascontiguousarray(features, dtype=np.float64)
+            self.dense_transposed = np.ascontiguousarray(self.dense.T)
+            self.n_features = features.shape[1]
+        else:
+            # the one-hot matrix, sparse: (n, sum(sizes))
+            starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+            columns = (np.asarray(features) + starts).ravel()
+            self.dense = None
+            self.n_features = int(np.sum(sizes))
+            self.sparse = sparse.csr_matrix(
+                (np.ones(columns.size), columns,
+                 np.arange(0, columns.size + 1, features.shape[1])),
+                shape=(n, self.n_features),
+            )
+        self.raw_buffer = np.empty((self.n_scores, n))
+        if self.n_scores == 1:
+            self.target = (labels == 1).astype(np.float64)
+
+    def raw(self, parameters):
+        """``(X W + b)^T``, shape (n_scores, n), into the raw buffer."""
+        split = self.n_features * self.n_scores
+        coef = parameters[:split].reshape(self.n_scores, self.n_features)
+        if self.dense is not None:
+            raw = np.matmul(coef, self.dense_transposed, out=self.raw_buffer)
+        else:
+            raw = (self.sparse @ coef.T).T  # sparse one-hot rows: a look-up per latent
+        raw += parameters[split:, None]
+        return raw
+
+    def __call__(self, parameters):
+        raw = self.raw(parameters)
+        weights = self.scaled_weights
+        if self.n_scores == 1:
+            score = raw[0]
+            # log(1 + exp(raw)) - y raw, and its derivative expit(raw) - y
+            loss = np.logaddexp(0.0, score) - self.target * score
+            residual = raw
+            residual[0] = (expit(score) - self.target) * weights
+        else:
+            peak = raw.max(axis=0)
+            chosen = raw[self.labels, self.rows]
+            residual = raw
+            residual -= peak
+            np.exp(residual, out=residual)
+            total = residual.sum(axis=0)
+            loss = np.log(total) + peak - chosen
+            residual *= weights / total
+            residual[self.labels, self.rows] -= weights
+        value = float(np.dot(loss, weights))
+        if self.dense is not None:
+            coef_gradient = residual @ self.dense
+        else:
+            coef_gradient = np.asarray(residual @ self.sparse)
+        gradient = np.concatenate([coef_gradient.ravel(), residual.sum(axis=1)])
+        return value, gradient
+
+    def predict_proba(self, parameters):
+        raw = self.raw(parameters)
+        if self.n_scores == 1:
+            positive = expit(raw[0])
+            return np.column_stack([1.0 - positive, positive])
+        return softmax(raw, axis=0).T
+
+
+def _explicitness(features, labels, n_classes, sizes=None):
     """Per-factor InfoE: ``(CE_null - CE) / CE_null``, clipped at 0.
 
     ``CE`` is the in-sample log loss of the reference's multinomial logistic regression
-    (no penalty, balanced class weights, lbfgs, ``max_iter=100``, ``tol=1e-4``). The null
-    model (intercept only, balanced class weights) predicts the uniform distribution, so
-    its log loss ``CE_null`` is ``log(n_classes)``.
+    (no penalty, balanced class weights, lbfgs, ``max_iter=100``, ``tol=1e-4``). The same
+    objective is minimised by the same ``scipy.optimize.minimize`` call with the options
+    scikit-learn passes (``L-BFGS-B``, ``maxiter=100``, ``maxls=50``, ``gtol=1e-4``,
+    ``ftol=64 eps``, from zero), only with faster function evaluations
+    (:class:`_LogisticObjective`). The null model (intercept only, balanced class weights)
+    predicts the uniform distribution, so its log loss ``CE_null`` is ``log(n_classes)``.
     """
-    model = LogisticRegression(
-        C=np.inf, tol=1e-4, class_weight="balanced", solver="lbfgs", max_iter=100
+    objective = _LogisticObjective(features, labels, n_classes, sizes)
+    n_parameters = (objective.n_features + 1) * objective.n_scores
+    # Unpenalised regression on separable data stops at maxiter, as in the reference.
+    result = optimize.minimize(
+        objective,
+        np.zeros(n_parameters),
+        method="L-BFGS-B",
+        jac=True,
+        options={
+            "maxiter": MAX_ITER,
+            "maxls": 50,
+            "gtol": TOL,
+            "ftol": 64 * np.finfo(float).eps,
+        },
     )
-    with warnings.catch_warnings():
-        # Unpenalised regression on separable data stops at max_iter, as in the reference.
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(features, labels)
-    cross_entropy = log_loss(labels, model.predict_proba(features), labels=np.arange(n_classes))
+    proba = objective.predict_proba(result.x)
+    cross_entropy = log_loss(labels, proba, labels=np.arange(n_classes))
     null_cross_entropy = np.log(n_classes)
     return max(0.0, (null_cross_entropy - cross_entropy) / null_cross_entropy)
 
 
 def _infoe_per_factor(factors, values, discrete, n_jobs):
     if discrete:
-        features = OneHotEncoder().fit_transform(values)
+        # the columns of OneHotEncoder().fit_transform(values), as codes per latent
+        features, sizes = encode_columns(values)
     else:
-        features = StandardScaler().fit_transform(values)
+        features, sizes = StandardScaler().fit_transform(values), None
     scores = Parallel(n_jobs=n_jobs)(
-        delayed(_explicitness)(features, factors.codes[:, i], factors.n_classes[i])
+        delayed(_explicitness)(features, factors.codes[:, i], factors.n_classes[i], sizes)
         for i in range(factors.codes.shape[1])
     )
     return np.asarray(scores, dtype=np.float64)
@@ -214,8 +319,9 @@ def infomec(factors, latents, *, discrete_latents="auto", random_state=None, n_j
         as floats).
     random_state : int, RandomState instance or None, default=None
         Seeds the 1e-10 noise the kNN estimator adds to continuous latents to break ties
-        (as ``mutual_info_classif`` does). None uses numpy's global RNG, like scikit-learn;
-        pass an int for reproducible results. Unused for discrete latents.
+        (as ``mutual_info_classif`` does). None draws it from fresh entropy
+        (``np.random.default_rng()``), leaving numpy's global RNG untouched; pass an int
+        for reproducible results. Unused for discrete latents.
     n_jobs : int, default=None
         Number of joblib workers, over latents for the MI matrix and over factors for InfoE.
         None means 1 unless in a ``joblib.parallel_config`` context.

@@ -67,12 +67,15 @@ def prepare_continuous(latents, random_state=None, jitter=True):
     ``1e-10 * max(1, mean|x|) * N(0, 1)`` noise, drawn as one ``(n_samples, n_latents)``
     matrix from ``check_random_state(random_state)``. With the same integer ``random_state``
     the noise equals that of ``mutual_info_classif(X, y, random_state=random_state)`` on the
-    whole standardised matrix, for every factor ``y``.
+    whole standardised matrix, for every factor ``y``. ``None`` draws it from a fresh
+    ``np.random.default_rng()`` (never numpy's global RNG).
     """
     values = StandardScaler().fit_transform(latents)
     values = scale(values, with_mean=False)
     if jitter:
-        rng = check_random_state(random_state)
+        rng = np.random.default_rng() if random_state is None else check_random_state(
+            random_state
+        )
         means = np.maximum(1.0, np.mean(np.abs(values), axis=0))
         values += JITTER_SCALE * means * rng.standard_normal(size=values.shape)
     return values
@@ -127,10 +130,17 @@ def _kth_neighbour_distance(values, labels, class_counts, n_neighbors):
     right = np.full((width + 1, n), np.inf)
     left[0] = right[0] = 0.0
     for offset in range(1, width + 1):
-        same = labels[offset:] == labels[:-offset]
-        gap = np.where(same, values[offset:] - values[:-offset], np.inf)
-        right[offset, :-offset] = gap
+        gap = right[offset, :-offset]
+        np.subtract(values[offset:], values[:-offset], out=gap)
+        gap[labels[offset:] != labels[:-offset]] = np.inf
         left[offset, offset:] = gap
+    if k.min() == width:  # every class has more than n_neighbors points: one k
+        kth = np.maximum(left[0], right[width])
+        candidate = np.empty(n)
+        for a in range(1, width + 1):
+            np.maximum(left[a], right[width - a], out=candidate)
+            np.minimum(kth, candidate, out=kth)
+        return kth, k
     kth = np.empty(n)
     for k_value in np.unique(k):
         rows = np.flatnonzero(k == k_value) if k_value != width else None
