@@ -47,7 +47,7 @@ _COMMON_ATTRIBUTES = """\
     reconstruction_loss_, architecture_, input_shape_, sample_shape_, sample_dtype_ :
         As in :class:`~sklq.LatentQuantizedAutoencoder`.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
     n_samples_fit_ : int
     n_iter_ : int
     history_ : pandas.DataFrame
@@ -428,7 +428,7 @@ class VQVAE(_BaselineAutoencoder):
 
         Returns
         -------
-        X : ndarray of shape (n_samples, *sample_shape_)
+        X : ndarray of shape ``(n_samples, *sample_shape_)``
         """
         check_is_fitted(self)
         Z = check_array(Z, dtype=None, ensure_all_finite=True, input_name="Z")
