@@ -4,12 +4,8 @@ The pages are Markdown (MyST); the API reference is generated from the numpydoc 
 The build is offline: no intersphinx inventories, nothing fetched. Build with::
 
     python -m sphinx -W -b html docs docs/_build/html
-
-Pages and modules that other parts of the project add later are picked up when they exist
-(``OPTIONAL_PAGES``, ``OPTIONAL_MODULES``), so the build never fails because one is missing.
 """
 
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -55,55 +51,3 @@ html_theme_options = {
     "description": "Disentanglement via latent quantization, as scikit-learn estimators",
     "fixed_sidebar": True,
 }
-
-#: Pages written alongside other modules; listed in the table of contents when present.
-OPTIONAL_PAGES = {"cli": "Command line", "plotting": "Plotting"}
-#: Modules added to the API reference when they exist.
-OPTIONAL_MODULES = {"sklq.plotting": "Plotting"}
-
-
-def _module_exists(name):
-    """Whether ``name`` is a module of the sklq being documented (this checkout's).
-
-    An editable install of sklq from another checkout would otherwise supply a submodule
-    missing here, through its import hook.
-    """
-    try:
-        spec = importlib.util.find_spec(name)
-    except ImportError:
-        return False
-    package = Path(sklq.__file__).resolve().parent
-    return (
-        spec is not None
-        and spec.origin is not None
-        and Path(spec.origin).resolve().is_relative_to(package)
-    )
-
-
-def _optional_index(pages):
-    entries = "\n".join(name for name in pages if (DOCS / f"{name}.md").exists())
-    if not entries:
-        return ""
-    return f"\n\n```{{toctree}}\n:maxdepth: 2\n:caption: Reports\n\n{entries}\n```\n"
-
-
-def _optional_api(modules):
-    sections = []
-    for module, title in modules.items():
-        if _module_exists(module):
-            sections.append(
-                f"\n{title}\n{'-' * len(title)}\n\n.. automodule:: {module}\n   :members:\n"
-            )
-    return "".join(sections)
-
-
-def _add_optional_content(app, docname, source):
-    """Append the optional pages to the index and the optional modules to the API page."""
-    if docname == "index":
-        source[0] += _optional_index(OPTIONAL_PAGES)
-    elif docname == "api":
-        source[0] += _optional_api(OPTIONAL_MODULES)
-
-
-def setup(app):
-    app.connect("source-read", _add_optional_content)
