@@ -474,7 +474,7 @@ def plot_reconstructions(estimator, X, *, n_samples=8, image_shape=None):
     -------
     fig : matplotlib.figure.Figure
         Images: a 3 x ``n_samples`` grid of axes (rows "original", "reconstruction",
-        "|error|"); tabular data: three axes.
+        ``"|error|"``); tabular data: three axes.
 
     Examples
     --------
