@@ -4,11 +4,11 @@ VENV ?= .venv
 # torch goes in first so that pip does not pull a multi-GB CUDA build for `torch>=2.2`.
 # Elsewhere choose your own, e.g. `make install TORCH_SPEC="torch==2.5.1"`.
 TORCH_SPEC ?= torch==2.13.0
-EXTRAS ?= test,plot,hdf5
+EXTRAS ?= test,plot,hdf5,docs,distributed
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.sklq-installed
 
-.PHONY: install test demo lint bench clean
+.PHONY: install test demo lint bench docs clean
 
 install: $(STAMP)
 
@@ -29,6 +29,9 @@ lint: install
 
 bench: install
 	for script in benchmarks/bench_*.py; do $(VPY) $$script || exit 1; done
+
+docs: install
+	$(VPY) -m sphinx -W -b html docs docs/_build/html
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
