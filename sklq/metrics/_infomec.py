@@ -26,6 +26,8 @@ MAX_ITER = 100
 TOL = 1e-4
 #: A continuous latent is active when its range exceeds this fraction of the largest range.
 CONTINUOUS_ACTIVE_FRACTION = 1 / 20
+#: One-hot InfoE features are a dense float32 matrix up to this many entries (80 MB).
+ONE_HOT_DENSE_LIMIT = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -169,12 +171,14 @@ class _LogisticObjective:
     classes, the multinomial loss ``logsumexp(raw_i) - raw_i[y_i]`` of ``raw = X W + b``,
     or for two classes the binomial loss ``log(1 + exp(raw_i)) - y_i raw_i`` of a single
     score. This evaluates the same function and gradient for ``scipy.optimize.minimize``,
-    class-major (scores of shape (K, n)), with dense products into preallocated buffers and
-    sparse one-hot products that touch only the non-zero entries.
+    class-major (scores of shape (K, n)), with dense products into preallocated buffers.
 
     ``features`` is either a dense (n, p) array or, with ``sizes``, the integer codes
     (n, n_latents) of one-hot features with ``sizes[j]`` values for latent ``j``
-    (``p = sum(sizes)``, the columns of ``OneHotEncoder``).
+    (``p = sum(sizes)``, the columns of ``OneHotEncoder``). One-hot features are evaluated in
+    float32 — exact 0/1 entries, so only the scores round — with single-precision matrix
+    products, about three times faster than the float64 sparse products; the loss is summed
+    in float64. Above ``ONE_HOT_DENSE_LIMIT`` entries the one-hot matrix stays sparse.
     """
 
     def __init__(self, features, labels, n_classes, sizes=None):
@@ -185,39 +189,48 @@ class _LogisticObjective:
         weights = n / (n_classes * counts[labels])
         self.scaled_weights = weights / weights.sum()
         self.n_scores = n_classes if n_classes > 2 else 1
+        dtype = np.float64
         if sizes is None:
             self.dense = np.ascontiguousarray(features, dtype=np.float64)
-            self.dense_transposed = np.ascontiguousarray(self.dense.T)
             self.n_features = features.shape[1]
         else:
-            # the one-hot matrix, sparse: (n, sum(sizes))
+            # the one-hot matrix: (n, sum(sizes)), one 1 per latent in every row
             starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-            columns = (np.asarray(features) + starts).ravel()
-            self.dense = None
+            columns = np.asarray(features) + starts
             self.n_features = int(np.sum(sizes))
-            self.sparse = sparse.csr_matrix(
-                (np.ones(columns.size), columns,
-                 np.arange(0, columns.size + 1, features.shape[1])),
-                shape=(n, self.n_features),
-            )
-        self.raw_buffer = np.empty((self.n_scores, n))
+            if n * self.n_features <= ONE_HOT_DENSE_LIMIT:
+                dtype = np.float32
+                self.dense = np.zeros((n, self.n_features), dtype=dtype)
+                self.dense[np.arange(n)[:, None], columns] = 1.0
+            else:
+                self.dense = None
+                self.sparse = sparse.csr_matrix(
+                    (np.ones(columns.size), columns.ravel(),
+                     np.arange(0, columns.size + 1, columns.shape[1])),
+                    shape=(n, self.n_features),
+                )
+        if self.dense is not None:
+            self.dense_transposed = np.ascontiguousarray(self.dense.T)
+        self.dtype = dtype
+        self.weights = self.scaled_weights.astype(dtype)
+        self.raw_buffer = np.empty((self.n_scores, n), dtype=dtype)
         if self.n_scores == 1:
-            self.target = (labels == 1).astype(np.float64)
+            self.target = (labels == 1).astype(dtype)
 
     def raw(self, parameters):
         """``(X W + b)^T``, shape (n_scores, n), into the raw buffer."""
         split = self.n_features * self.n_scores
-        coef = parameters[:split].reshape(self.n_scores, self.n_features)
+        coef = parameters[:split].reshape(self.n_scores, self.n_features).astype(self.dtype)
         if self.dense is not None:
             raw = np.matmul(coef, self.dense_transposed, out=self.raw_buffer)
         else:
             raw = (self.sparse @ coef.T).T  # sparse one-hot rows: a look-up per latent
-        raw += parameters[split:, None]
+        raw += parameters[split:, None].astype(self.dtype)
         return raw
 
     def __call__(self, parameters):
         raw = self.raw(parameters)
-        weights = self.scaled_weights
+        weights = self.weights
         if self.n_scores == 1:
             score = raw[0]
             # log(1 + exp(raw)) - y raw, and its derivative expit(raw) - y
@@ -234,13 +247,13 @@ class _LogisticObjective:
             loss = np.log(total) + peak - chosen
             residual *= weights / total
             residual[self.labels, self.rows] -= weights
-        value = float(np.dot(loss, weights))
+        value = float(np.dot(loss.astype(np.float64), self.scaled_weights))
         if self.dense is not None:
             coef_gradient = residual @ self.dense
         else:
             coef_gradient = np.asarray(residual @ self.sparse)
         gradient = np.concatenate([coef_gradient.ravel(), residual.sum(axis=1)])
-        return value, gradient
+        return value, gradient.astype(np.float64)
 
     def predict_proba(self, parameters):
         raw = self.raw(parameters)
