@@ -28,7 +28,9 @@ from sklq import (
     BetaTCVAE,
     BetaVAE,
     BioAE,
+    InfoGAN,
     LatentQuantizedAutoencoder,
+    LatentQuantizedInfoGAN,
 )
 from sklq.datasets import Scenes, Sprites, Squares
 from sklq.metrics import dci, infomec, mig_score
@@ -55,6 +57,8 @@ def model_factories(n_latents):
         "β-TCVAE": make(BetaTCVAE),
         "BioAE": make(BioAE),
         "VQ-VAE": make(VQVAE),
+        "QLInfoWGAN-GP": make(LatentQuantizedInfoGAN),
+        "InfoWGAN-GP": make(InfoGAN),
     }
 
 
@@ -90,14 +94,16 @@ METRICS = ["InfoM", "InfoC", "InfoE", "DCI D", "DCI C", "DCI I", "MIG", "PSNR"]
 
 
 def summarise(runs):
-    grouped = runs.groupby("model", sort=False)[METRICS + ["seconds"]]
+    """Markdown table: mean ± std over seeds per model, and the number of seeds."""
+    grouped = runs.groupby("model", sort=False)[METRICS]
     mean, std = grouped.mean(), grouped.std().fillna(0.0)
-    lines = ["| model | " + " | ".join(METRICS) + " | s/run |",
+    seeds = runs.groupby("model", sort=False)["seed"].nunique()
+    lines = ["| model | seeds | " + " | ".join(METRICS) + " |",
              "|---" * (len(METRICS) + 2) + "|"]
     for name in mean.index:
         cells = [f"{mean.loc[name, m]:.2f} ± {std.loc[name, m]:.2f}" if m != "PSNR"
                  else f"{mean.loc[name, m]:.1f} ± {std.loc[name, m]:.1f}" for m in METRICS]
-        lines.append(f"| {name} | " + " | ".join(cells) + f" | {mean.loc[name, 'seconds']:.0f} |")
+        lines.append(f"| {name} | {seeds[name]} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -137,7 +143,17 @@ def main():
     parser.add_argument("--dci", choices=["hist", "gbt"], default="hist")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--out", type=Path, default=Path("compare-results"))
+    parser.add_argument("--summarise", type=Path, nargs="+", default=None, metavar="CSV",
+                        help="train nothing: merge these results.csv files into one table "
+                             "and chart in --out")
     args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    if args.summarise:
+        runs = pd.concat([pd.read_csv(path) for path in args.summarise], ignore_index=True)
+        (args.out / "results.md").write_text(summarise(runs) + "\n")
+        bar_chart(runs, args.out / "results.png")
+        print(summarise(runs))
+        return
 
     torch.set_num_threads(args.threads)
     dataset_cls = DATASETS[args.dataset]
@@ -146,8 +162,8 @@ def main():
     epochs = math.ceil(args.steps / math.ceil(args.n_train / args.batch_size))
     factories = model_factories(n_latents)
     names = args.models or list(factories)
-    args.out.mkdir(parents=True, exist_ok=True)
     rows = []
+    csv_path = args.out / "results.csv"
     for seed in args.seeds:
         train_factors, test_factors = held_out_split(dataset, args.n_train, args.n_test, seed)
         X_train, X_test = dataset.render(train_factors), dataset.render(test_factors)
@@ -160,10 +176,10 @@ def main():
                    "steps": epochs * math.ceil(args.n_train / args.batch_size),
                    **evaluate(model, X_test, test_factors, args.dci, seed)}
             rows.append(row)
+            pd.DataFrame(rows).to_csv(csv_path, index=False)  # survives an interrupted run
             print(", ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
                             for k, v in row.items()), flush=True)
     runs = pd.DataFrame(rows)
-    runs.to_csv(args.out / "results.csv", index=False)
     table = summarise(runs)
     header = (
         f"{args.dataset} (image size {dataset.image_shape[1]}), {n_latents} latents, "
