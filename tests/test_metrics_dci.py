@@ -59,7 +59,7 @@ def data():
 
 def test_gbt_matches_disentanglement_lib(data):
     factors, latents = data
-    result = dci(factors, latents, random_state=0)
+    result = dci(factors, latents, importance="gbt", random_state=0)
     train, test = train_test_split(np.arange(600), test_size=0.25, random_state=0)
     d, c, informativeness, importance = dci_reference(factors, latents, train, test, 0)
     np.testing.assert_allclose(result.importance_matrix, importance, atol=1e-9)
@@ -72,7 +72,8 @@ def test_gbt_matches_disentanglement_lib(data):
 def test_unshuffled_split_uses_last_rows_for_test(data):
     factors, latents = data
     factors, latents = factors[:300, :2], latents[:300]
-    result = dci(factors, latents, shuffle=False, test_size=100, random_state=0)
+    result = dci(factors, latents, shuffle=False, test_size=100, importance="gbt",
+                 random_state=0)
     d, c, informativeness, _ = dci_reference(
         factors, latents, np.arange(200), np.arange(200, 300), 0
     )
@@ -80,9 +81,25 @@ def test_unshuffled_split_uses_last_rows_for_test(data):
     assert result.informativeness == pytest.approx(informativeness, abs=1e-12)
 
 
+def test_default_importance_is_hist(data):
+    factors, latents = data
+    default = dci(factors, latents, random_state=0)
+    hist = dci(factors, latents, importance="hist", random_state=0)
+    assert default.importance == "hist"
+    np.testing.assert_array_equal(default.importance_matrix, hist.importance_matrix)
+
+
+def test_hist_bins_grow_for_small_training_sets():
+    from sklq.metrics._importance import MAX_BINS, MIN_BINS, bins_for
+
+    assert bins_for(100) == MAX_BINS
+    assert bins_for(10**6) == MIN_BINS
+    assert bins_for(1_600) > bins_for(4_000) > bins_for(8_000)
+
+
 def test_hist_importance_is_close_to_gbt(data):
     factors, latents = data
-    gbt = dci(factors, latents, random_state=0)
+    gbt = dci(factors, latents, importance="gbt", random_state=0)
     hist = dci(factors, latents, importance="hist", random_state=0)
     assert hist.importance == "hist"
     assert abs(hist.disentanglement - gbt.disentanglement) < 0.05
@@ -142,7 +159,7 @@ def test_hist_reproduces_gbt_on_discrete_latents():
     code = np.c_[factors, rng.integers(0, 4, (n, 2))]
     latents = np.where(rng.random(code.shape) < 0.2, rng.integers(0, 5, code.shape), code)
     latents = latents.astype(float)
-    gbt = dci(factors, latents, random_state=0)
+    gbt = dci(factors, latents, importance="gbt", random_state=0)
     hist = dci(factors, latents, importance="hist", random_state=0)
     assert hist.disentanglement == pytest.approx(gbt.disentanglement, abs=5e-3)
     assert hist.completeness == pytest.approx(gbt.completeness, abs=5e-3)
