@@ -30,6 +30,10 @@ MAX_DEPTH = 3
 MIN_BINS = 256
 MAX_BINS = 1024
 BIN_BUDGET = 2**21
+#: With at most this many bins per latent (and at most DENSE_MAX_ENTRIES entries), the bin
+#: indicator is a dense matrix.
+DENSE_MAX_BINS = 32
+DENSE_MAX_ENTRIES = 25_000_000
 
 
 def bins_for(n_train):
@@ -232,6 +236,10 @@ def boosted_importances(x_train, codes_train, x_test, n_classes, random_state=No
         ),
         shape=(n_train, n_features * n_bins),
     ).T.tocsr()
+    if n_bins <= DENSE_MAX_BINS and indicator.shape[0] * n_train <= DENSE_MAX_ENTRIES:
+        # few bins (discrete codes): a dense float32 matrix product is faster than the
+        # sparse one, and takes the transposed operand without a copy
+        indicator = indicator.toarray()
     boosting = _Boosting(np.asarray(codes_train), n_classes, everything.shape[0])
     n_trees = boosting.raw.shape[0]
     n_factors = len(boosting.n_trees)
