@@ -1,4 +1,4 @@
-"""``benchmarks/compare_models.py`` runs end to end on a tiny budget and merges its results."""
+"""``benchmarks/compare_models.py`` and ``tune_models.py`` run end to end on a tiny budget."""
 
 import os
 import subprocess
@@ -45,3 +45,18 @@ def test_compare_models_writes_held_out_results_and_merges(tmp_path):
     assert qlae_row.startswith("| QLAE | 2 |")  # two seeds merged
     assert "| AE | 1 |" in table
     assert (merged / "results.png").stat().st_size > 0
+
+
+def test_tune_models_runs_a_grid_search_with_the_scorers(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "tune_models.py"), "--dataset", "squares",
+         "--n-samples", "96", "--model", "QLAE", "--param", "weight_decay",
+         "--values", "0", "0.1", "--steps", "2", "--batch-size", "24", "--out", str(tmp_path)],
+        capture_output=True, text=True, cwd=ROOT, timeout=300, env=SINGLE_THREAD_ENV,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    table = pd.read_csv(tmp_path / "tuning.csv")
+    assert list(table["param_weight_decay"]) == [0.0, 0.1]
+    for metric in ["infom", "infoc", "infoe", "dci_disentanglement"]:
+        assert table[f"mean_test_{metric}"].between(0, 1).all(), metric
+    assert "Best by InfoM" in (tmp_path / "tuning.md").read_text()
