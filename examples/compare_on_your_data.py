@@ -1,10 +1,9 @@
 """Compare QLAE with baselines on your own data, with held-out disentanglement metrics.
 
 Replace ``make_squares`` with your images ``X`` (n, C, H, W) and ground-truth ``factors``
-(n, n_factors). Each model is trained on one fold and scored on the other. The budget
-here (250 steps per fit) keeps the example under two minutes; it is far too short to tell
-the models apart — give every model the same, larger number of steps for a real comparison
-(``benchmarks/compare_models.py`` does that with several seeds).
+(n, n_factors); each model trains on one fold and is scored on the other. 250 steps per fit
+keep this under two minutes, far too few to tell the models apart: give every model the same,
+larger budget (``benchmarks/compare_models.py`` does, with several seeds).
 """
 
 import pandas as pd

@@ -46,3 +46,10 @@ def test_example_runs(script):
 def test_examples_exist():
     assert any(p.name == "quickstart.py" for p in EXAMPLES)
     assert runpy  # examples are plain scripts, runnable with runpy or python
+
+
+def test_comparison_example_is_under_30_lines():
+    # the baselines issue: "how a user runs the same comparison on their own data in under
+    # 30 lines"
+    lines = (ROOT / "examples" / "compare_on_your_data.py").read_text().splitlines()
+    assert len(lines) < 30
