@@ -87,21 +87,25 @@ def evaluate(model, X_test, factors_test, dci_importance, seed):
         "DCI I": disentanglement.informativeness,
         "MIG": mig_score(factors_test, latents),
         "PSNR": psnr(X_test, model.inverse_transform(latents)),
+        "active": int(np.sum(info.active_latents)),  # latents InfoM and InfoC count
     }
 
 
-METRICS = ["InfoM", "InfoC", "InfoE", "DCI D", "DCI C", "DCI I", "MIG", "PSNR"]
+METRICS = ["InfoM", "InfoC", "InfoE", "DCI D", "DCI C", "DCI I", "MIG", "PSNR", "active"]
 
 
 def summarise(runs):
     """Markdown table: mean ± std over seeds per model, and the number of seeds."""
+    runs = runs.reindex(columns=list(dict.fromkeys([*runs.columns, *METRICS])))
     grouped = runs.groupby("model", sort=False)[METRICS]
     mean, std = grouped.mean(), grouped.std().fillna(0.0)
     seeds = runs.groupby("model", sort=False)["seed"].nunique()
     lines = ["| model | seeds | " + " | ".join(METRICS) + " |",
              "|---" * (len(METRICS) + 2) + "|"]
     for name in mean.index:
-        cells = [f"{mean.loc[name, m]:.2f} ± {std.loc[name, m]:.2f}" if m != "PSNR"
+        cells = ["–" if np.isnan(mean.loc[name, m])
+                 else f"{mean.loc[name, m]:.2f} ± {std.loc[name, m]:.2f}"
+                 if m not in ("PSNR", "active")
                  else f"{mean.loc[name, m]:.1f} ± {std.loc[name, m]:.1f}" for m in METRICS]
         lines.append(f"| {name} | {seeds[name]} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -150,6 +154,9 @@ def main():
     args.out.mkdir(parents=True, exist_ok=True)
     if args.summarise:
         runs = pd.concat([pd.read_csv(path) for path in args.summarise], ignore_index=True)
+        if runs["dataset"].nunique() > 1:
+            parser.error(f"the CSV files mix datasets {sorted(runs['dataset'].unique())}; "
+                         "summarise one dataset at a time")
         (args.out / "results.md").write_text(summarise(runs) + "\n")
         bar_chart(runs, args.out / "results.png")
         print(summarise(runs))
