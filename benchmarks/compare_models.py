@@ -4,12 +4,21 @@ Every model trains the same network for the same number of optimiser steps (same
 size), on the same training sample; all metrics are computed on a **held-out** sample of the
 factor grid (disjoint from the training sample). Reported per model, mean ± std over seeds:
 InfoM, InfoC, InfoE, DCI D/C/I (fast ``"hist"`` importance unless ``--dci gbt``), MIG and the
-held-out reconstruction PSNR. Writes ``<out>/results.csv``, ``<out>/results.md`` and
+held-out reconstruction PSNR, and the number of active latents (those InfoM and InfoC count).
+Writes ``<out>/results.csv``, ``<out>/results.md`` and
 ``<out>/results.png``.
 
-Example (the run committed in ``docs/benchmarks.md``)::
+Examples (the runs committed in ``docs/benchmarks.md``; one process per dataset, in
+parallel, one torch thread each)::
 
-    .venv/bin/python benchmarks/compare_models.py --dataset squares --steps 1500 --seeds 0 1 2
+    .venv/bin/python benchmarks/compare_models.py --dataset scenes --image-size 32 \
+        --n-train 20000 --n-test 5000 --steps 1000 --batch-size 64 --seeds 0 1 2 \
+        --models QLAE AE "β-VAE" "β-TCVAE" BioAE "VQ-VAE" --out results/scenes
+    .venv/bin/python benchmarks/compare_models.py --summarise results/scenes/results.csv \
+        --out results/scenes-summary
+
+``--steps`` is rounded up to whole epochs (1,000 -> 1,252 steps for 20,000 images of batch
+64).
 """
 
 import argparse
