@@ -5,11 +5,12 @@ class, a depth-3 regression tree on the negative gradient ``y_k - p_k`` with squ
 splits, sets each leaf by one Newton step and sums, per feature, the squared-error decrease
 of its splits. :func:`boosted_importances` runs the same algorithm for all the trees of a
 stage (of every factor) at once: the latents are binned once, the residual sums and counts
-of every (tree, node, bin) come from one sparse product per tree level, and the best split of
-every node from cumulative sums over the bins. Latents with at most ``max_bins`` distinct
-values are binned exactly (every split the GBT can make is available); others are cut at
+of every (tree, node, bin) come from one float32 product of the bin indicator (sparse, or
+dense when there are few bins) per tree level, and the best split of every node from
+cumulative sums over the bins. Latents with fewer distinct values than ``max_bins`` are
+binned exactly (every split the GBT can make is available); others are cut at
 ``max_bins - 1`` quantiles, on the midpoints between consecutive values that the GBT uses as
-thresholds.
+thresholds. ``max_bins`` follows the training size (:func:`bins_for`).
 """
 
 import numbers
