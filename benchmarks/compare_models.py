@@ -111,11 +111,18 @@ def summarise(runs):
     seeds = runs.groupby("model", sort=False)["seed"].nunique()
     lines = ["| model | seeds | " + " | ".join(METRICS) + " |",
              "|---" * (len(METRICS) + 2) + "|"]
+    def cell(name, metric):
+        value, spread = mean.loc[name, metric], std.loc[name, metric]
+        if np.isnan(value):
+            return "–"
+        digits = 1 if metric in ("PSNR", "active") else 2
+        if counts.loc[name, metric] < 2:  # one run: no spread to show
+            return f"{value:.{digits}f}"
+        return f"{value:.{digits}f} ± {spread:.{digits}f}"
+
+    counts = grouped.count()
     for name in mean.index:
-        cells = ["–" if np.isnan(mean.loc[name, m])
-                 else f"{mean.loc[name, m]:.2f} ± {std.loc[name, m]:.2f}"
-                 if m not in ("PSNR", "active")
-                 else f"{mean.loc[name, m]:.1f} ± {std.loc[name, m]:.1f}" for m in METRICS]
+        cells = [cell(name, m) for m in METRICS]
         lines.append(f"| {name} | {seeds[name]} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
