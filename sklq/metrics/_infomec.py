@@ -177,7 +177,7 @@ class _LogisticObjective:
     (n, n_latents) of one-hot features with ``sizes[j]`` values for latent ``j``
     (``p = sum(sizes)``, the columns of ``OneHotEncoder``). One-hot features are evaluated in
     float32 — exact 0/1 entries, so only the scores round — with single-precision matrix
-    products, about three times faster than the float64 sparse products; the loss is summed
+    products, about twice as fast as the float64 sparse products; the loss is summed
     in float64. Above ``ONE_HOT_DENSE_LIMIT`` entries the one-hot matrix stays sparse.
     """
 
