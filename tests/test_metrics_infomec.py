@@ -182,8 +182,10 @@ def test_single_factor_warns(factors):
     assert result.infom == 1.0
 
 
-@pytest.mark.parametrize("case", ["binary", "multiclass", "separable", "one-hot"])
-def test_explicitness_objective_matches_logistic_regression(case):
+@pytest.mark.parametrize(
+    "case", ["binary", "multiclass", "separable", "one-hot", "one-hot sparse"]
+)
+def test_explicitness_objective_matches_logistic_regression(case, monkeypatch):
     # sklq minimises scikit-learn's objective with scikit-learn's L-BFGS-B call
     import warnings
 
@@ -192,7 +194,8 @@ def test_explicitness_objective_matches_logistic_regression(case):
     from sklearn.metrics import log_loss
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-    from sklq.metrics._infomec import _explicitness
+    from sklq.metrics import _infomec
+    from sklq.metrics._infomec import _DesignMatrix, _explicitness
     from sklq.metrics._validation import encode_columns
 
     rng = np.random.default_rng(7)
@@ -201,20 +204,23 @@ def test_explicitness_objective_matches_logistic_regression(case):
     labels = rng.integers(0, n_classes, n)
     if case == "separable":
         latents = np.c_[labels + 0.1 * rng.normal(size=n), rng.normal(size=n)]
-    elif case == "one-hot":
+    elif case.startswith("one-hot"):
         latents = np.c_[
             np.where(rng.random(n) < 0.3, rng.integers(0, 4, n), labels),
             rng.integers(0, 3, n),
         ]
     else:
         latents = np.c_[labels + rng.normal(size=n), rng.normal(size=(n, 2))]
-    if case == "one-hot":
+    if case.startswith("one-hot"):
+        if case == "one-hot sparse":  # the float64 sparse path of large one-hot matrices
+            monkeypatch.setattr(_infomec, "ONE_HOT_DENSE_LIMIT", 0)
         features = OneHotEncoder().fit_transform(latents)
-        codes, sizes = encode_columns(latents)
-        ours = _explicitness(codes, labels, n_classes, sizes)
+        design = _DesignMatrix(*encode_columns(latents))
+        assert (design.dense is None) == (case == "one-hot sparse")
+        ours = _explicitness(design, labels, n_classes)
     else:
         features = StandardScaler().fit_transform(latents)
-        ours = _explicitness(features, labels, n_classes)
+        ours = _explicitness(_DesignMatrix(features), labels, n_classes)
     model = LogisticRegression(
         C=np.inf, tol=1e-4, class_weight="balanced", solver="lbfgs", max_iter=100
     )
@@ -223,3 +229,25 @@ def test_explicitness_objective_matches_logistic_regression(case):
         model.fit(features, labels)
     reference = 1 - log_loss(labels, model.predict_proba(features)) / np.log(n_classes)
     assert ours == pytest.approx(reference, abs=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_log_loss_matches_scikit_learn_including_clipping(dtype):
+    from sklearn.metrics import log_loss
+
+    from sklq.metrics._infomec import _log_loss
+
+    labels = np.array([0, 1, 2, 2, 1])
+    proba = np.array([
+        [1.0, 0.0, 0.0],  # certain and right: clipped at 1 - eps
+        [1.0, 0.0, 0.0],  # certain and wrong: clipped at eps
+        [0.2, 0.3, 0.5],
+        [0.1, 0.1, 0.8],
+        [0.25, 0.5, 0.25],
+    ], dtype=dtype)
+    eps = np.finfo(dtype).eps
+    by_hand = -np.mean(np.log([1 - eps, eps, 0.5, 0.8, 0.5]))
+    assert _log_loss(labels, proba) == pytest.approx(by_hand, rel=1e-6)
+    assert _log_loss(labels, proba) == pytest.approx(
+        log_loss(labels, proba, labels=[0, 1, 2]), rel=1e-12
+    )

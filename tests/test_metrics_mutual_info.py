@@ -7,6 +7,8 @@ from sklearn.metrics import mutual_info_score
 from sklearn.preprocessing import StandardScaler
 
 from sklq.metrics._mutual_info import (
+    _runs_of_equal_values,
+    _search_boundaries,
     entropy_from_codes,
     mi_continuous_discrete,
     mi_discrete,
@@ -24,6 +26,28 @@ def test_discrete_mi_by_hand():
     assert mi_discrete(x, 2, y, 2) == pytest.approx(expected, abs=1e-12)
     assert entropy_from_codes(x, 2) == pytest.approx(np.log(2), abs=1e-12)
     assert entropy_from_codes(y, 2) == pytest.approx(-(0.25 * np.log(0.25) + 0.75 * np.log(0.75)))
+
+
+def test_runs_of_equal_values_match_searchsorted(rng):
+    for _ in range(100):
+        values = np.sort(rng.integers(0, rng.integers(1, 20), rng.integers(1, 50)) / 7)
+        run_start, run_end = _runs_of_equal_values(values)
+        np.testing.assert_array_equal(run_start, np.searchsorted(values, values, "left"))
+        np.testing.assert_array_equal(run_end, np.searchsorted(values, values, "right"))
+
+
+def test_search_boundaries_count_rounded_distances_exactly(rng):
+    # ties and radii equal to an actual distance (or one ulp below): the cases in which
+    # searchsorted on centre +- radius lands one run of equal values off
+    values = np.sort(np.r_[rng.integers(0, 40, 300) * 0.1, rng.normal(size=100)])
+    centres = values[rng.integers(0, values.size, 400)]
+    others = values[rng.integers(0, values.size, 400)]
+    radius = np.abs(others - centres)
+    radius[::2] = np.nextafter(radius[::2], 0)
+    lo, hi = _search_boundaries(values, centres, radius)
+    inside = np.abs(values[None, :] - centres[:, None]) <= radius[:, None]
+    np.testing.assert_array_equal(hi - lo, inside.sum(axis=1))
+    np.testing.assert_array_equal(lo, inside.argmax(axis=1))
 
 
 def test_discrete_mi_matches_sklearn(rng):

@@ -81,15 +81,31 @@ def prepare_continuous(latents, random_state=None, jitter=True):
     return values
 
 
-def _search_boundaries(sorted_values, centres, radius):
+def _runs_of_equal_values(sorted_values):
+    """Per index of a sorted array, the first index of its run of equal values and one past
+    the last: ``searchsorted(v, v[i], "left")`` and ``searchsorted(v, v[i], "right")``."""
+    n = sorted_values.shape[0]
+    index = np.arange(n)
+    starts_run = np.ones(n, dtype=bool)
+    starts_run[1:] = sorted_values[1:] != sorted_values[:-1]
+    run_start = np.maximum.accumulate(np.where(starts_run, index, 0))
+    ends_run = np.ones(n, dtype=bool)
+    ends_run[:-1] = starts_run[1:]
+    run_end = np.minimum.accumulate(np.where(ends_run, index + 1, n)[::-1])[::-1]
+    return run_start, run_end
+
+
+def _search_boundaries(sorted_values, centres, radius, runs=None):
     """Index range ``[lo, hi)`` of ``sorted_values`` with ``|v - centre| <= radius``.
 
     The distance is evaluated as the rounded difference ``fl(v - centre)``, exactly as a
     1-D KD-tree computes it. ``searchsorted`` on ``centre +- radius`` can be off by one run of
     equal values because ``centre + radius`` is rounded too; the loops move the few wrong
-    boundaries to the exact ones, a whole run of equal values at a time.
+    boundaries to the exact ones, a whole run of equal values at a time (a look-up in
+    ``runs``, the :func:`_runs_of_equal_values` of ``sorted_values``, computed when None).
     """
     n = sorted_values.shape[0]
+    run_start, run_end = _runs_of_equal_values(sorted_values) if runs is None else runs
     lo = np.searchsorted(sorted_values, centres - radius, side="left")
     hi = np.searchsorted(sorted_values, centres + radius, side="right")
     while True:  # lo must be the first index with centre - v <= radius
@@ -99,8 +115,8 @@ def _search_boundaries(sorted_values, centres, radius):
         right = np.flatnonzero((lo < n) & (centres - sorted_values[here] > radius))
         if not (left.size or right.size):
             break
-        lo[left] = np.searchsorted(sorted_values, sorted_values[prev[left]], side="left")
-        lo[right] = np.searchsorted(sorted_values, sorted_values[here[right]], side="right")
+        lo[left] = run_start[prev[left]]
+        lo[right] = run_end[here[right]]
     while True:  # hi must be one past the last index with v - centre <= radius
         here = np.minimum(hi, n - 1)
         prev = np.maximum(hi - 1, 0)
@@ -108,8 +124,8 @@ def _search_boundaries(sorted_values, centres, radius):
         left = np.flatnonzero((hi > 0) & (sorted_values[prev] - centres > radius))
         if not (left.size or right.size):
             break
-        hi[right] = np.searchsorted(sorted_values, sorted_values[here[right]], side="right")
-        hi[left] = np.searchsorted(sorted_values, sorted_values[prev[left]], side="left")
+        hi[right] = run_end[here[right]]
+        hi[left] = run_start[prev[left]]
     return lo, hi
 
 
@@ -126,21 +142,25 @@ def _kth_neighbour_distance(values, labels, class_counts, n_neighbors):
     n = values.shape[0]
     k = np.minimum(n_neighbors, class_counts[labels] - 1)
     width = int(k.max())
-    left = np.full((width + 1, n), np.inf)
+    # right[b, i]: distance to the b-th right neighbour of the same class (inf past the
+    # class's end). The b-th left neighbour of i is the point i - b, whose b-th right
+    # neighbour is i, so the left distances are right[b] shifted: L_b[i] = right[b, i - b].
     right = np.full((width + 1, n), np.inf)
-    left[0] = right[0] = 0.0
+    right[0] = 0.0
     for offset in range(1, width + 1):
         gap = right[offset, :-offset]
         np.subtract(values[offset:], values[:-offset], out=gap)
         gap[labels[offset:] != labels[:-offset]] = np.inf
-        left[offset, offset:] = gap
     if k.min() == width:  # every class has more than n_neighbors points: one k
-        kth = np.maximum(left[0], right[width])
+        kth = right[width].copy()  # a = 0: max(L_0, R_k) = R_k
         candidate = np.empty(n)
-        for a in range(1, width + 1):
-            np.maximum(left[a], right[width - a], out=candidate)
-            np.minimum(kth, candidate, out=kth)
+        for a in range(1, width + 1):  # L_a is infinite for the first a points
+            np.maximum(right[a, : n - a], right[width - a, a:], out=candidate[a:])
+            np.minimum(kth[a:], candidate[a:], out=kth[a:])
         return kth, k
+    left = np.full((width + 1, n), np.inf)
+    for a in range(width + 1):
+        left[a, a:] = right[a, : n - a]
     kth = np.empty(n)
     for k_value in np.unique(k):
         rows = np.flatnonzero(k == k_value) if k_value != width else None
@@ -158,7 +178,7 @@ def _kth_neighbour_distance(values, labels, class_counts, n_neighbors):
     return kth, k
 
 
-def mi_continuous_discrete(values, sort_index, labels, n_classes, n_neighbors=10):
+def mi_continuous_discrete(values, sort_index, labels, n_classes, n_neighbors=10, runs=None):
     """Nearest-neighbour MI (nats) between one continuous variable and one discrete label.
 
     Same definition as scikit-learn's ``_compute_mi_cd`` (Ross 2014), used by
@@ -180,16 +200,19 @@ def mi_continuous_discrete(values, sort_index, labels, n_classes, n_neighbors=10
     neighbour itself inside the radius; this moved scikit-learn's estimate by up to about
     1e-5 nats in our tests (sklq follows the exact definition).
 
-    Returns 0 when every class has a single sample.
+    ``runs`` may pass the :func:`_runs_of_equal_values` of ``values[sort_index]``, shared by
+    the factors of one latent. Returns 0 when every class has a single sample.
     """
     class_counts = np.bincount(labels, minlength=n_classes)
     sorted_values = values[sort_index]
     sorted_labels = labels[sort_index]
-    kept = class_counts[sorted_labels] > 1
-    if not kept.any():
-        return 0.0
-    sorted_values = sorted_values[kept]
-    sorted_labels = sorted_labels[kept]
+    if class_counts.min(initial=2, where=class_counts > 0) < 2:
+        kept = class_counts[sorted_labels] > 1
+        if not kept.any():
+            return 0.0
+        sorted_values = sorted_values[kept]
+        sorted_labels = sorted_labels[kept]
+        runs = None  # were computed for all the points
     # a stable sort of small integers is a radix sort in numpy
     small = sorted_labels.astype(np.int16) if n_classes < 2**15 else sorted_labels
     by_class = np.argsort(small, kind="stable")
@@ -199,15 +222,17 @@ def mi_continuous_discrete(values, sort_index, labels, n_classes, n_neighbors=10
     # query in value order (sorted keys make the binary searches cache-friendly)
     radius = np.empty_like(kth)
     radius[by_class] = np.nextafter(kth, 0)
-    lo, hi = _search_boundaries(sorted_values, sorted_values, radius)
+    lo, hi = _search_boundaries(sorted_values, sorted_values, radius, runs)
     m = hi - lo
     n_kept = class_values.shape[0]
-    # digamma of integers 1 .. n_kept by table look-up (the same values, computed once)
+    # digamma of integers 1 .. n_kept by table look-up (the same values, computed once);
+    # the per-point means of psi(k) and psi(count) are weighted sums over the classes
     table = _digamma_table(n_kept)
+    counts = class_counts[class_counts > 1]  # the kept classes
     mi = (
         table[n_kept]
-        + np.mean(table[k])
-        - np.mean(table[class_counts[class_labels]])
+        + np.dot(counts, table[np.minimum(n_neighbors, counts - 1)]) / n_kept
+        - np.dot(counts, table[counts]) / n_kept
         - np.mean(table[m])
     )
     return max(float(mi), 0.0)
@@ -231,8 +256,9 @@ def mi_matrix_continuous(factor_codes, factor_n_classes, values, n_neighbors=10)
     for j in range(n_latents):
         column = values[:, j]
         sort_index = np.argsort(column, kind="stable")
+        runs = _runs_of_equal_values(column[sort_index])
         for i in range(n_factors):
             mi[i, j] = mi_continuous_discrete(
-                column, sort_index, factor_codes[:, i], factor_n_classes[i], n_neighbors
+                column, sort_index, factor_codes[:, i], factor_n_classes[i], n_neighbors, runs
             )
     return mi
