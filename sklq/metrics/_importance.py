@@ -250,6 +250,7 @@ def boosted_importances(x_train, codes_train, x_test, n_classes, random_state=No
     bin_counts = np.asarray(indicator.sum(axis=1), dtype=np.float64)
     # rows: (tree, left node) residual sums, then (tree, left node) counts
     stacked_buffer = np.empty((n_trees * 2**MAX_DEPTH, n_train), dtype=np.float32)
+    leaf_offsets = (trees * 2**MAX_DEPTH).astype(np.int32)
     for _ in range(N_STAGES):
         residual, hessian = boosting.gradients(n_train)
         residual32 = residual.astype(np.float32)
@@ -323,7 +324,8 @@ def boosted_importances(x_train, codes_train, x_test, n_classes, random_state=No
                           where=node == m)
             node = 2 * node + go_right.view(np.int8)
         # leaves: one Newton step each, then the learning rate
-        key = (trees * 2**MAX_DEPTH + node[:, :n_train]).ravel()
+        leaf = node + leaf_offsets  # (tree, leaf) of every row, as a flat index
+        key = leaf[:, :n_train].ravel()
         size = n_trees * 2**MAX_DEPTH
         numerator = np.bincount(key, weights=residual.ravel(), minlength=size)
         denominator = np.bincount(key, weights=hessian.ravel(), minlength=size)
@@ -331,7 +333,8 @@ def boosted_importances(x_train, codes_train, x_test, n_classes, random_state=No
         value = np.zeros(size)
         value[safe] = numerator[safe] / denominator[safe]
         value = value.reshape(n_trees, -1) * boosting.step_factor[:, None]
-        boosting.raw += LEARNING_RATE * np.take(value, node + trees * 2**MAX_DEPTH)
+        # the learning rate applied per leaf, before the look-up: the same products
+        boosting.raw += np.take(LEARNING_RATE * value, leaf)
     importance = np.column_stack(
         [gains[:, tree_factor == i].sum(axis=1) for i in range(n_factors)]
     )
