@@ -171,7 +171,7 @@ def dci(
         rows are the test set.
     importance : {"hist", "gbt"}, default="hist"
         ``"hist"``: disentanglement_lib's boosting algorithm, vectorised over trees on
-        binned latents (see Notes): about 10-11x (discrete codes) to 16-21x (continuous latents)
+        binned latents (see Notes): about 10-12x (discrete codes) to 17-21x (continuous latents)
         faster than ``"gbt"`` at 10,000 samples; D and C equal to the GBT's on discrete
         codes and within 0.025 of it on continuous latents in the benchmark's cases
         (``benchmarks/README.md``). ``"gbt"``: a default ``GradientBoostingClassifier``
