@@ -263,9 +263,9 @@ def main():
         "",
         f"{machine_summary()}. Single-threaded on both sides (`threadpool_limits(1)`, "
         "`n_jobs=1`); the machine is a shared virtual one whose speed drifts by up to 30% "
-        "between runs, so the NMI, `infomec` and MIG times are the best of rounds that "
-        "alternate the baseline (2 rounds) and sklq (3 calls per round); DCI times one GBT "
-        "baseline call and the best of two sklq calls. "
+        "between runs, so the NMI and `infomec` times are the best of 2 rounds that each "
+        "time one baseline call and then 3 sklq calls (MIG: 3 rounds of one call each); DCI "
+        "times one GBT baseline call and the best of two sklq calls. "
         f"{N_SAMPLES:,} samples, {N_LATENTS} latents, {len(FACTOR_SIZES)} factors "
         f"(sizes {', '.join(map(str, FACTOR_SIZES))}). Continuous latents: noisy standardized "
         "factors plus noise latents; discrete: a code of the factors with 20% of entries "
