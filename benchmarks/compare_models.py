@@ -111,6 +111,8 @@ def summarise(runs):
     seeds = runs.groupby("model", sort=False)["seed"].nunique()
     lines = ["| model | seeds | " + " | ".join(METRICS) + " |",
              "|---" * (len(METRICS) + 2) + "|"]
+    counts = grouped.count()  # runs per model and metric
+
     def cell(name, metric):
         value, spread = mean.loc[name, metric], std.loc[name, metric]
         if np.isnan(value):
@@ -120,7 +122,6 @@ def summarise(runs):
             return f"{value:.{digits}f}"
         return f"{value:.{digits}f} ± {spread:.{digits}f}"
 
-    counts = grouped.count()
     for name in mean.index:
         cells = [cell(name, m) for m in METRICS]
         lines.append(f"| {name} | {seeds[name]} | " + " | ".join(cells) + " |")

@@ -205,7 +205,7 @@ class _DesignMatrix:
             std = np.sqrt(mean * (1.0 - mean))
             std[std <= 0] = 1.0  # a constant column: centred to zero, left unscaled
         matrix = self.sparse if self.dense is None else self.dense
-        self.n_samples, self.n_features = matrix.shape
+        self.n_features = matrix.shape[1]
         self.dtype = np.float64 if self.dense is None else self.dense.dtype
         if sizes is not None:
             self.mean = mean.astype(self.dtype)
