@@ -118,3 +118,36 @@ def test_scorer_errors(data):
         get_scorers(["mig"], importance="hist")
     with pytest.raises(ValueError, match="y=None"):
         get_scorer("mig")(PCA(n_components=2).fit(X), X, None)
+
+
+def test_adjusted_scorers_equal_the_adjusted_metrics(data):
+    X, factors = data
+    pca = PCA(n_components=2).fit(X)
+    latents = pca.transform(X)
+    adjusted = infomec(factors, latents, random_state=0, adjust_for_chance=True)
+    for name in ("infom", "infoc", "infoe"):
+        scorer = get_scorer(f"{name}_adjusted", random_state=0)
+        assert scorer(pca, X, factors) == getattr(adjusted, name)
+    assert get_scorer("mig_adjusted")(pca, X, factors) == mig_score(
+        factors, latents, adjust_for_chance=True
+    )
+
+
+def test_grid_search_with_adjusted_scorers_prefers_the_informative_model():
+    """Multi-metric search with the chance-adjusted scorers: PCA's first component follows
+    the informative direction, the noise directions score 0."""
+    rng = np.random.default_rng(1)
+    factors = np.stack([rng.integers(0, k, 600) for k in (3, 4)], axis=1)
+    X = np.c_[5 * (factors - factors.mean(0)), 0.1 * rng.normal(size=(600, 3))]
+    names = ["infom_adjusted", "infoc_adjusted", "infoe_adjusted", "mig_adjusted", "infom"]
+    search = GridSearchCV(
+        PCA(), {"n_components": [2, 4]}, cv=KFold(3), refit="infoe_adjusted",
+        scoring=get_scorers(names, random_state=0),
+    ).fit(X, factors)
+    for name in names:
+        scores = search.cv_results_[f"mean_test_{name}"]
+        assert np.all(np.isfinite(scores)) and np.all((scores >= 0) & (scores <= 1))
+    assert search.cv_results_["mean_test_infoe_adjusted"].min() > 0.5
+    # two more pure-noise components: the adjusted InfoM and InfoC hardly move
+    for name in ("infom_adjusted", "infoc_adjusted"):
+        assert np.ptp(search.cv_results_[f"mean_test_{name}"]) <= 0.05

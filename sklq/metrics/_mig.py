@@ -1,7 +1,12 @@
 """Mutual information gap (MIG), as in disentanglement_lib."""
 
-import numpy as np
+import numbers
+from dataclasses import dataclass
 
+import numpy as np
+from sklearn.utils import check_random_state
+
+from ._chance import adjusted_nmi, discrete_null, per_entry_alpha
 from ._mutual_info import entropy_from_codes, mi_matrix_discrete
 from ._validation import check_inputs, check_int_param
 
@@ -39,8 +44,44 @@ def histogram_discretize(latents, n_bins=20):
     return binned
 
 
-def mig_score(factors, latents, *, n_bins=20):
-    """Mutual information gap of a representation.
+@dataclass(frozen=True)
+class MIGResult:
+    """Result of :func:`mig`.
+
+    Attributes
+    ----------
+    mig : float
+        The mutual information gap (chance-adjusted with ``adjust_for_chance=True``).
+    mi : ndarray of shape (n_factors, n_latents)
+        Plug-in MI of each factor and binned latent, divided by the factor's entropy.
+    adjusted_for_chance : bool
+        Whether ``mig`` is the chance-adjusted variant.
+    unadjusted : float or None
+        With ``adjusted_for_chance``: the reference MIG of the same latents.
+    chance : float or None
+        With ``adjusted_for_chance``: the chance level of the reference MIG, its value on the
+        latents shuffled against the factors.
+    nmi_adjusted : ndarray of shape (n_factors, n_latents), or None
+        With ``adjusted_for_chance``: the share of each factor's entropy each binned latent
+        carries beyond chance.
+    """
+
+    mig: float
+    mi: np.ndarray
+    adjusted_for_chance: bool = False
+    unadjusted: float | None = None
+    chance: float | None = None
+    nmi_adjusted: np.ndarray | None = None
+
+
+def _gap(matrix):
+    """Mean over factors (rows) of the largest minus the second-largest entry."""
+    top_two = -np.partition(-matrix, 1, axis=1)[:, :2]
+    return float(np.clip(np.mean(top_two[:, 0] - top_two[:, 1]), 0.0, 1.0))
+
+
+def mig(factors, latents, *, n_bins=20, adjust_for_chance=False, random_state=None):
+    """Mutual information gap of a representation, with its MI matrix.
 
     For each factor, the gap between the largest and the second-largest mutual information
     with a single latent, normalised by the factor's entropy, averaged over factors
@@ -54,6 +95,116 @@ def mig_score(factors, latents, *, n_bins=20):
         The representation: numeric, finite, at least two columns.
     n_bins : int, default=20
         Number of equal-width bins each latent is discretised into.
+    adjust_for_chance : bool, default=False
+        False: disentanglement_lib's definition. True: the gap between the two largest
+        entries of the chance-adjusted matrix ``max(0, I - T) / (H - T)``, where ``T`` is
+        the level the plug-in MI of a binned latent independent of the factor exceeds with
+        probability below 1% over the whole matrix (see ``docs/metrics.md``); the result
+        also carries the reference value and its chance level.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the shuffle that measures the chance level (``adjust_for_chance=True`` only).
+
+    Returns
+    -------
+    result : MIGResult
+
+    Raises
+    ------
+    ValueError
+        For invalid inputs (see :func:`infomec`), fewer than two latents, ``n_bins < 1`` or
+        a non-boolean ``adjust_for_chance``.
+
+    See Also
+    --------
+    mig_score : The number alone.
+    infomec : Modularity, compactness and explicitness from normalised MI.
+
+    Notes
+    -----
+    Every latent column ``z_j`` is binned with ``np.digitize(z_j, np.histogram(z_j,
+    n_bins)[1][:-1])``. With plug-in mutual information ``I(s_i; b_j)`` (nats) and factor
+    entropy ``H(s_i)``::
+
+        MIG = mean_i (I(s_i; b_(1)) - I(s_i; b_(2))) / H(s_i)
+
+    where ``b_(1)``, ``b_(2)`` are the latents with the largest and second-largest MI with
+    ``s_i``. Integer latents are binned too, as in disentanglement_lib. The plug-in MI of
+    independent variables is about ``(r - 1)(c - 1) / 2n`` nats, so the reference MIG of
+    noise is above 0; the adjusted MIG of noise is 0 in 99% of cases and tiny otherwise.
+
+    References
+    ----------
+    .. [1] R. T. Q. Chen, X. Li, R. Grosse, D. Duvenaud, "Isolating Sources of
+       Disentanglement in Variational Autoencoders", NeurIPS 2018.
+    .. [2] F. Locatello et al., "Challenging Common Assumptions in the Unsupervised Learning
+       of Disentangled Representations", ICML 2019 (disentanglement_lib).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklq.metrics import mig
+    >>> rng = np.random.default_rng(0)
+    >>> factors = rng.integers(0, 4, size=(300, 2))
+    >>> noise = rng.normal(size=(300, 4))  # independent of the factors
+    >>> result = mig(factors, noise, adjust_for_chance=True, random_state=0)
+    >>> result.unadjusted > 0, result.chance > 0, result.mig
+    (True, True, 0.0)
+    """
+    n_bins = check_int_param(n_bins, "n_bins", 1)
+    if not isinstance(adjust_for_chance, bool | np.bool_):
+        raise ValueError(f"adjust_for_chance must be True or False; got {adjust_for_chance!r}.")
+    factors_checked, latents_checked = check_inputs(factors, latents)
+    n_latents = latents_checked.values.shape[1]
+    if n_latents < 2:
+        raise ValueError(
+            f"mig_score needs at least 2 latents (the gap is between the two most "
+            f"informative ones); got latents with {n_latents} column."
+        )
+    binned = histogram_discretize(latents_checked.values, n_bins) - 1
+    bins = np.full(n_latents, n_bins, dtype=np.intp)
+    codes, n_classes = factors_checked.codes, factors_checked.n_classes
+    entropies = np.array([entropy_from_codes(codes[:, i], k) for i, k in enumerate(n_classes)])
+    mi = mi_matrix_discrete(codes, n_classes, binned, bins)
+    normalised = mi / entropies[:, None]
+    reference = _gap(normalised)
+    if not adjust_for_chance:
+        return MIGResult(mig=reference, mi=normalised)
+    rng = np.random.default_rng(
+        random_state if random_state is None or isinstance(random_state, numbers.Integral)
+        else check_random_state(random_state).randint(2**31 - 1)
+    )
+    shuffled = mi_matrix_discrete(codes[rng.permutation(codes.shape[0])], n_classes, binned,
+                                  bins)
+    _, threshold = discrete_null(
+        codes, n_classes, binned, bins, per_entry_alpha(codes.shape[1], n_latents)
+    )
+    adjusted = adjusted_nmi(mi, entropies, threshold)
+    return MIGResult(
+        mig=_gap(adjusted),
+        mi=normalised,
+        adjusted_for_chance=True,
+        unadjusted=reference,
+        chance=_gap(shuffled / entropies[:, None]),
+        nmi_adjusted=adjusted,
+    )
+
+
+def mig_score(factors, latents, *, n_bins=20, adjust_for_chance=False, random_state=None):
+    """Mutual information gap of a representation (see :func:`mig`).
+
+    Parameters
+    ----------
+    factors : array-like or DataFrame of shape (n_samples, n_factors)
+        Ground-truth factors, any labels; each must take at least two values.
+    latents : array-like or DataFrame of shape (n_samples, n_latents)
+        The representation: numeric, finite, at least two columns.
+    n_bins : int, default=20
+        Number of equal-width bins each latent is discretised into.
+    adjust_for_chance : bool, default=False
+        Return the chance-adjusted MIG (see :func:`mig`) instead of disentanglement_lib's.
+    random_state : int, RandomState instance or None, default=None
+        Accepted for a uniform signature; the adjusted MIG itself is deterministic (only
+        :func:`mig`'s chance level uses it).
 
     Returns
     -------
@@ -67,25 +218,17 @@ def mig_score(factors, latents, *, n_bins=20):
 
     See Also
     --------
+    mig : The same with the MI matrix, the reference value and its chance level.
     infomec : Modularity, compactness and explicitness from normalised MI.
 
     Notes
     -----
-    Every latent column ``z_j`` is binned with ``np.digitize(z_j, np.histogram(z_j,
-    n_bins)[1][:-1])``. With plug-in mutual information ``I(s_i; b_j)`` (nats) and factor
-    entropy ``H(s_i)``::
-
-        MIG = mean_i (I(s_i; b_(1)) - I(s_i; b_(2))) / H(s_i)
-
-    where ``b_(1)``, ``b_(2)`` are the latents with the largest and second-largest MI with
-    ``s_i``. Integer latents are binned too, as in disentanglement_lib.
+    See :func:`mig` for the definition.
 
     References
     ----------
     .. [1] R. T. Q. Chen, X. Li, R. Grosse, D. Duvenaud, "Isolating Sources of
        Disentanglement in Variational Autoencoders", NeurIPS 2018.
-    .. [2] F. Locatello et al., "Challenging Common Assumptions in the Unsupervised Learning
-       of Disentangled Representations", ICML 2019 (disentanglement_lib).
 
     Examples
     --------
@@ -95,27 +238,7 @@ def mig_score(factors, latents, *, n_bins=20):
     >>> mig_score(factors, factors.astype(float))
     1.0
     """
-    n_bins = check_int_param(n_bins, "n_bins", 1)
-    factors_checked, latents_checked = check_inputs(factors, latents)
-    n_latents = latents_checked.values.shape[1]
-    if n_latents < 2:
-        raise ValueError(
-            f"mig_score needs at least 2 latents (the gap is between the two most "
-            f"informative ones); got latents with {n_latents} column."
-        )
-    binned = histogram_discretize(latents_checked.values, n_bins) - 1
-    mi = mi_matrix_discrete(
-        factors_checked.codes,
-        factors_checked.n_classes,
-        binned,
-        np.full(n_latents, n_bins, dtype=np.intp),
-    )
-    entropies = np.array(
-        [
-            entropy_from_codes(factors_checked.codes[:, i], k)
-            for i, k in enumerate(factors_checked.n_classes)
-        ]
-    )
-    top_two = -np.partition(-mi, 1, axis=1)[:, :2]
-    gaps = (top_two[:, 0] - top_two[:, 1]) / entropies
-    return float(np.clip(np.mean(gaps), 0.0, 1.0))
+    return mig(
+        factors, latents, n_bins=n_bins, adjust_for_chance=adjust_for_chance,
+        random_state=random_state,
+    ).mig

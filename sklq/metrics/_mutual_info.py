@@ -178,7 +178,9 @@ def _kth_neighbour_distance(values, labels, class_counts, n_neighbors):
     return kth, k
 
 
-def mi_continuous_discrete(values, sort_index, labels, n_classes, n_neighbors=10, runs=None):
+def mi_continuous_discrete(
+    values, sort_index, labels, n_classes, n_neighbors=10, runs=None, clip=True
+):
     """Nearest-neighbour MI (nats) between one continuous variable and one discrete label.
 
     Same definition as scikit-learn's ``_compute_mi_cd`` (Ross 2014), used by
@@ -201,7 +203,9 @@ def mi_continuous_discrete(values, sort_index, labels, n_classes, n_neighbors=10
     1e-5 nats in our tests (sklq follows the exact definition).
 
     ``runs`` may pass the :func:`_runs_of_equal_values` of ``values[sort_index]``, shared by
-    the factors of one latent. Returns 0 when every class has a single sample.
+    the factors of one latent. Returns 0 when every class has a single sample. ``clip=False``
+    returns the estimate before clipping at 0 (the chance adjustment needs its null
+    distribution, which the clipping would turn into a point mass at 0).
     """
     class_counts = np.bincount(labels, minlength=n_classes)
     sorted_values = values[sort_index]
@@ -235,7 +239,7 @@ def mi_continuous_discrete(values, sort_index, labels, n_classes, n_neighbors=10
         - np.dot(counts, table[counts]) / n_kept
         - np.mean(table[m])
     )
-    return max(float(mi), 0.0)
+    return max(float(mi), 0.0) if clip else float(mi)
 
 
 _DIGAMMA = np.empty(0)
@@ -249,8 +253,11 @@ def _digamma_table(n):
     return _DIGAMMA
 
 
-def mi_matrix_continuous(factor_codes, factor_n_classes, values, n_neighbors=10):
-    """kNN MI matrix (nats), shape ``(n_factors, n_latents)``, on prepared latent values."""
+def mi_matrix_continuous(factor_codes, factor_n_classes, values, n_neighbors=10, clip=True):
+    """kNN MI matrix (nats), shape ``(n_factors, n_latents)``, on prepared latent values.
+
+    ``clip=False`` keeps the estimates below 0 (see :func:`mi_continuous_discrete`).
+    """
     n_factors, n_latents = factor_codes.shape[1], values.shape[1]
     mi = np.empty((n_factors, n_latents))
     for j in range(n_latents):
@@ -259,6 +266,7 @@ def mi_matrix_continuous(factor_codes, factor_n_classes, values, n_neighbors=10)
         runs = _runs_of_equal_values(column[sort_index])
         for i in range(n_factors):
             mi[i, j] = mi_continuous_discrete(
-                column, sort_index, factor_codes[:, i], factor_n_classes[i], n_neighbors, runs
+                column, sort_index, factor_codes[:, i], factor_n_classes[i], n_neighbors, runs,
+                clip,
             )
     return mi

@@ -18,6 +18,10 @@ _SCORERS = {
     "dci_completeness": ("dci", "completeness"),
     "dci_informativeness": ("dci", "informativeness"),
     "mig": ("mig", None),
+    "infom_adjusted": ("infomec_adjusted", "infom"),
+    "infoc_adjusted": ("infomec_adjusted", "infoc"),
+    "infoe_adjusted": ("infomec_adjusted", "infoe"),
+    "mig_adjusted": ("mig_adjusted", None),
 }
 SCORER_NAMES = tuple(_SCORERS)
 #: keyword arguments each metric family accepts
@@ -25,6 +29,8 @@ _ACCEPTED = {
     "infomec": {"discrete_latents", "random_state", "n_jobs"},
     "dci": {"test_size", "shuffle", "importance", "random_state", "n_jobs"},
     "mig": {"n_bins"},
+    "infomec_adjusted": {"discrete_latents", "random_state", "n_jobs"},
+    "mig_adjusted": {"n_bins"},
 }
 
 _CACHE_SIZE = 8
@@ -33,17 +39,18 @@ _cache_lock = threading.Lock()
 
 
 def _compute(family, factors, latents, kwargs):
-    if family == "infomec":
+    if family in ("infomec", "infomec_adjusted"):
         return _infomec(
             factors,
             latents,
             kwargs.get("discrete_latents", "auto"),
             kwargs.get("random_state"),
             kwargs.get("n_jobs"),
+            adjust_for_chance=family == "infomec_adjusted",
         )
     if family == "dci":
         return dci(factors, latents, **kwargs)
-    return mig_score(factors, latents, **kwargs)
+    return mig_score(factors, latents, adjust_for_chance=family == "mig_adjusted", **kwargs)
 
 
 def _cached_result(family, factors, latents, kwargs):
@@ -142,7 +149,9 @@ def get_scorer(name, **kwargs):
     ----------
     name : str
         ``"infom"``, ``"infoc"``, ``"infoe"``, ``"dci_disentanglement"``,
-        ``"dci_completeness"``, ``"dci_informativeness"`` or ``"mig"``.
+        ``"dci_completeness"``, ``"dci_informativeness"``, ``"mig"``, or the
+        chance-adjusted ``"infom_adjusted"``, ``"infoc_adjusted"``, ``"infoe_adjusted"``,
+        ``"mig_adjusted"`` (the metric with ``adjust_for_chance=True``).
     **kwargs
         Keyword arguments of the metric: ``discrete_latents``, ``random_state``, ``n_jobs``
         for the InfoMEC scorers; ``test_size``, ``shuffle``, ``importance``,
@@ -192,7 +201,7 @@ def get_scorers(names=None, **kwargs):
     Parameters
     ----------
     names : list of str, default=None
-        Scorer names (see :func:`get_scorer`); None means all seven.
+        Scorer names (see :func:`get_scorer`); None means all eleven.
     **kwargs
         Keyword arguments passed to each metric that accepts them: ``random_state`` and
         ``n_jobs`` to InfoMEC and DCI, ``discrete_latents`` to InfoMEC, ``test_size``,
