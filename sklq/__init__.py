@@ -4,7 +4,8 @@ scikit-learn-style estimators for "Disentanglement via Latent Quantization"
 (Hsu et al., NeurIPS 2023), the metrics that measure disentanglement (InfoMEC,
 DCI, MIG) and ground-truth datasets generated in memory.
 
-``sklq.save`` and ``sklq.load`` write and read fitted models without executing code on load.
+``sklq.save`` and ``sklq.load`` write and read fitted models without executing code on load;
+``sklq.evaluate`` computes every metric of a fitted model with its chance level.
 
 The estimators are imported lazily, so ``import sklq.metrics`` and
 ``import sklq.datasets`` never import torch.
@@ -30,6 +31,8 @@ _ESTIMATORS = {
 _FUNCTIONS = {
     "save": "._persistence",
     "load": "._persistence",
+    "evaluate": "._evaluation",
+    "Evaluation": "._evaluation",
 }
 
 __all__ = [*_ESTIMATORS, *_FUNCTIONS, "__version__"]

@@ -38,6 +38,14 @@ class DCIResult:
         all zero when no split was made). A DataFrame when names are known.
     importance : str
         The importance estimator used.
+    informativeness_chance : float
+        The chance level of ``informativeness``: the test accuracy of always predicting the
+        training split's most frequent value of each factor, averaged over factors.
+    informativeness_adjusted : float
+        ``(accuracy - chance) / (1 - chance)`` per factor, averaged (0 for a factor whose
+        test split holds only its most frequent value): 0 at chance, 1 when every test
+        sample is classified correctly. D and C have no such chance level (see
+        ``docs/metrics.md``).
     """
 
     disentanglement: float
@@ -46,6 +54,8 @@ class DCIResult:
     informativeness_train: float
     importance_matrix: np.ndarray | pd.DataFrame
     importance: str
+    informativeness_chance: float = float("nan")
+    informativeness_adjusted: float = float("nan")
 
 
 def _normalized_entropy(rows, base):
@@ -190,7 +200,9 @@ def dci(
     -------
     result : DCIResult
         ``disentanglement``, ``completeness``, ``informativeness`` (test accuracy),
-        ``informativeness_train`` and ``importance_matrix`` (latents x factors).
+        ``informativeness_train``, ``importance_matrix`` (latents x factors), and
+        ``informativeness_chance`` / ``informativeness_adjusted`` (the majority-class
+        accuracy and the accuracy corrected for it).
 
     Raises
     ------
@@ -319,6 +331,12 @@ def dci(
             stacklevel=2,
         )
     disentanglement, completeness = disentanglement_completeness(matrix)
+    chance = np.array([
+        np.mean(codes[test_index, i] == np.bincount(codes[train_index, i]).argmax())
+        for i in range(n_factors)
+    ])
+    room = 1.0 - chance
+    adjusted = np.divide(test_accuracy - chance, room, out=np.zeros(n_factors), where=room > 0)
     if factors_checked.names is not None or latents_checked.names is not None:
         matrix = pd.DataFrame(
             matrix,
@@ -332,4 +350,6 @@ def dci(
         informativeness_train=float(np.mean(train_accuracy)),
         importance_matrix=matrix,
         importance=importance,
+        informativeness_chance=float(np.mean(chance)),
+        informativeness_adjusted=float(np.mean(adjusted)),
     )
