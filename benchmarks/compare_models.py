@@ -2,9 +2,11 @@
 
 Every model trains the same network for the same number of optimiser steps (same batch
 size), on the same training sample; all metrics are computed on a **held-out** sample of the
-factor grid (disjoint from the training sample). Reported per model, mean ± std over seeds:
-InfoM, InfoC, InfoE, DCI D/C/I (fast ``"hist"`` importance unless ``--dci gbt``), MIG and the
-held-out reconstruction PSNR, and the number of active latents (those InfoM and InfoC count).
+factor grid (disjoint from the training sample), by :func:`sklq.evaluate`. Reported per model,
+mean ± std over seeds: InfoM, InfoC, InfoE, DCI D/C/I (fast ``"hist"`` importance unless
+``--dci gbt``), MIG and the held-out reconstruction PSNR, each metric with a chance level
+also adjusted for chance (``adj``; the CSV holds the chance levels and the per-factor adjusted
+InfoE too), and the number of active latents (those InfoM and InfoC count).
 Writes ``<out>/results.csv``, ``<out>/results.md`` and
 ``<out>/results.png``.
 
@@ -31,6 +33,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+import sklq
 from sklq import (
     VQVAE,
     Autoencoder,
@@ -42,7 +45,6 @@ from sklq import (
     LatentQuantizedInfoGAN,
 )
 from sklq.datasets import Scenes, Sprites, Squares
-from sklq.metrics import dci, infomec, mig_score
 
 DATASETS = {"squares": Squares, "sprites": Sprites, "scenes": Scenes}
 
@@ -71,36 +73,38 @@ def model_factories(n_latents):
     }
 
 
-def psnr(X, X_hat):
-    X = X.astype(np.float64) / (255.0 if X.dtype == np.uint8 else 1.0)
-    X_hat = X_hat.astype(np.float64) / (255.0 if X_hat.dtype == np.uint8 else 1.0)
-    return float(10 * np.log10(1.0 / np.mean((X - X_hat) ** 2)))
-
-
 def held_out_split(dataset, n_train, n_test, seed):
     """Disjoint train and test samples of the factor grid."""
     factors = dataset.sample_factors(n_train + n_test, random_state=seed)
     return factors[:n_train], factors[n_train:]
 
 
-def evaluate(model, X_test, factors_test, dci_importance, seed):
-    latents = model.transform(X_test)
-    info = infomec(factors_test, latents, random_state=seed)
-    disentanglement = dci(factors_test, latents, importance=dci_importance, random_state=seed)
-    return {
-        "InfoM": info.infom,
-        "InfoC": info.infoc,
-        "InfoE": info.infoe,
-        "DCI D": disentanglement.disentanglement,
-        "DCI C": disentanglement.completeness,
-        "DCI I": disentanglement.informativeness,
-        "MIG": mig_score(factors_test, latents),
-        "PSNR": psnr(X_test, model.inverse_transform(latents)),
-        "active": int(np.sum(info.active_latents)),  # latents InfoM and InfoC count
-    }
+#: compare_models' column -> row of sklq.evaluate's table
+COLUMNS = {"InfoM": "infom", "InfoC": "infoc", "InfoE": "infoe", "DCI D": "dci_disentanglement",
+           "DCI C": "dci_completeness", "DCI I": "dci_informativeness", "MIG": "mig",
+           "PSNR": "psnr"}
+#: the metrics with a chance level: "<name> chance" and "<name> adj" columns too
+ADJUSTED = ["InfoM", "InfoC", "InfoE", "DCI I", "MIG"]
 
 
-METRICS = ["InfoM", "InfoC", "InfoE", "DCI D", "DCI C", "DCI I", "MIG", "PSNR", "active"]
+def evaluate(model, X_test, factors_test, dci_importance, seed, factor_names=None):
+    """One run's row: :func:`sklq.evaluate`'s values, chance levels and adjusted values."""
+    evaluation = sklq.evaluate(model, X_test, factors_test, factor_names=factor_names,
+                               dci_importance=dci_importance, random_state=seed)
+    table = evaluation.to_frame()
+    row = {column: table.loc[name, "value"] for column, name in COLUMNS.items()}
+    for column in ADJUSTED:
+        row[f"{column} chance"] = table.loc[COLUMNS[column], "chance"]
+        row[f"{column} adj"] = table.loc[COLUMNS[column], "adjusted"]
+    for i, value in enumerate(evaluation.results["infomec"].infoe_per_factor):
+        row[f"InfoE adj {evaluation.factor_names[i]}"] = value
+    row["active"] = int(evaluation.latents["active"].sum())  # latents InfoM and InfoC count
+    row["informative"] = int(evaluation.latents["informative"].sum())  # the adjusted ones
+    return row
+
+
+METRICS = ["InfoM", "InfoM adj", "InfoC", "InfoC adj", "InfoE", "InfoE adj", "DCI D", "DCI C",
+           "DCI I", "MIG", "MIG adj", "PSNR", "active"]
 
 
 def summarise(runs):
@@ -198,7 +202,8 @@ def main():
             seconds = time.perf_counter() - start
             row = {"dataset": args.dataset, "model": name, "seed": seed, "seconds": seconds,
                    "steps": epochs * math.ceil(args.n_train / args.batch_size),
-                   **evaluate(model, X_test, test_factors, args.dci, seed)}
+                   **evaluate(model, X_test, test_factors, args.dci, seed,
+                              factor_names=dataset.factor_names)}
             rows.append(row)
             pd.DataFrame(rows).to_csv(csv_path, index=False)  # survives an interrupted run
             print(", ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"

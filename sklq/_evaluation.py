@@ -23,7 +23,7 @@ METRIC_NAMES = (
 )
 
 
-def psnr(X, X_hat):
+def psnr(X, X_hat, *, data_range=None):
     """Peak signal-to-noise ratio (dB) of a reconstruction of data in [0, 1] or uint8.
 
     Parameters
@@ -33,11 +33,13 @@ def psnr(X, X_hat):
         same units as ``X``).
     X_hat : ndarray of the same shape
         Reconstruction.
+    data_range : float, default=None
+        The peak: None means 1, or 255 for uint8 ``X``.
 
     Returns
     -------
     psnr : float
-        ``10 log10(peak^2 / MSE)`` with peak 1 (255 for uint8); ``inf`` for an exact copy.
+        ``10 log10(peak^2 / MSE)``; ``inf`` for an exact copy.
 
     Examples
     --------
@@ -47,7 +49,7 @@ def psnr(X, X_hat):
     20.0
     """
     X = np.asarray(X)
-    scale = 255.0 if X.dtype == np.uint8 else 1.0
+    scale = data_range if data_range is not None else 255.0 if X.dtype == np.uint8 else 1.0
     error = (X.astype(np.float64) - np.asarray(X_hat, dtype=np.float64)) / scale
     mse = float(np.mean(error**2))
     return math.inf if mse == 0 else float(10 * np.log10(1.0 / mse))

@@ -19,7 +19,6 @@ import math
 import os
 import sys
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -240,59 +239,19 @@ def _describe(model):
     return " ".join(repr(model).split())
 
 
-def _psnr(X, X_hat):
-    scale = 255.0 if X.dtype == np.uint8 else 1.0
-    error = (X.astype(np.float64) - np.asarray(X_hat, dtype=np.float64)) / scale
-    mse = float(np.mean(error**2))
-    return float("inf") if mse == 0 else float(10 * np.log10(1.0 / mse))
-
-
 def evaluate(model, X, factors, *, factor_names=None, dci_importance="gbt", random_state=0):
-    """Metrics of a fitted model on ``X`` with ground-truth ``factors``, as a dict."""
-    from .metrics import dci, infomec, mig_score
+    """:func:`sklq.evaluate` of a fitted model, its warnings printed on stderr, one each."""
+    from ._evaluation import evaluate as evaluate_model
 
-    start = time.perf_counter()
-    Z = model.transform(X)
-    with warnings.catch_warnings(record=True) as caught:  # reported in one line each
-        warnings.simplefilter("always")
-        result = infomec(factors, Z, random_state=random_state)
-        dci_result = dci(factors, Z, importance=dci_importance, random_state=random_state)
-        mig = mig_score(factors, Z)
-    notes = list(dict.fromkeys(" ".join(str(w.message).split()) for w in caught))
-    for note in notes:
+    evaluation = evaluate_model(model, X, factors, factor_names=factor_names,
+                                dci_importance=dci_importance, random_state=random_state)
+    for note in evaluation.warnings:
         print(f"sklq: warning: {note}", file=sys.stderr)
-    X_hat = model.inverse_transform(Z)
-    names = list(factor_names) if factor_names is not None else [
-        f"factor {i}" for i in range(factors.shape[1])
-    ]
-    nmi = np.asarray(result.nmi, dtype=float)
-    metrics = {
-        "infom": result.infom,
-        "infoc": result.infoc,
-        "infoe": result.infoe,
-        "dci_disentanglement": dci_result.disentanglement,
-        "dci_completeness": dci_result.completeness,
-        "dci_informativeness": dci_result.informativeness,
-        "mig": mig,
-        "psnr_db": _psnr(X, X_hat),
-        "psnr_mean_image_db": _psnr(X, np.broadcast_to(X.astype(np.float64).mean(axis=0),
-                                                       X.shape)),
-    }
-    return {
-        "metrics": {key: float(value) for key, value in metrics.items()},
-        "dci_importance": dci_importance,
-        "n_evaluated": int(len(X)),
-        "factor_names": names,
-        "active_latents": [bool(a) for a in result.active_latents],
-        "nmi": nmi.round(4).tolist(),
-        "evaluation_seconds": round(time.perf_counter() - start, 1),
-        "warnings": notes,
-        "_results": (result, dci_result),
-    }
+    return evaluation
 
 
 READINGS = {
-    "infom": ("InfoM", "modularity: does each active latent capture one factor only?"),
+    "infom": ("InfoM", "modularity: does each latent capture one factor only?"),
     "infoc": ("InfoC", "compactness: is each factor captured by one latent only?"),
     "infoe": ("InfoE", "explicitness: how well a linear model reads the factors off the latents"),
     "dci_disentanglement": ("DCI D", "disentanglement: does each latent matter for one factor?"),
@@ -312,44 +271,54 @@ def _verdict(value):
     return "very low"
 
 
+def _number(value, digits=3):
+    return "n/a" if not np.isfinite(value) else f"{value:.{digits}f}"
+
+
 def _metric_rows(evaluation):
-    metrics = evaluation["metrics"]
+    """(label, value, chance, adjusted, reading) per metric; readings use the adjusted value
+    where there is one (DCI's D and C have no chance level: their own value)."""
+    table = evaluation.to_frame()
     rows = []
     for key, (label, meaning) in READINGS.items():
-        value = metrics[key]
-        rows.append((label, f"{value:.3f}", f"{_verdict(value)}. {meaning[0].upper()}"
-                     f"{meaning[1:]} (1 is best)"))
-    psnr, baseline = metrics["psnr_db"], metrics["psnr_mean_image_db"]
-    rows.append((
-        "PSNR", f"{psnr:.1f} dB",
-        f"reconstruction quality of the evaluated images; predicting the mean image gives "
-        f"{baseline:.1f} dB, so the model gains {psnr - baseline:+.1f} dB (higher is better)",
-    ))
+        value, chance, adjusted = table.loc[key, ["value", "chance", "adjusted"]]
+        judged = adjusted if np.isfinite(adjusted) else value
+        basis = "" if np.isfinite(adjusted) else " (no chance level: the value itself)"
+        rows.append((label, _number(value), _number(chance), _number(adjusted),
+                     f"{_verdict(judged)}{basis}. {meaning[0].upper()}{meaning[1:]} "
+                     "(1 is best)"))
+    if "psnr" in table.index:
+        psnr, baseline, gain = table.loc["psnr", ["value", "chance", "adjusted"]]
+        rows.append((
+            "PSNR", f"{psnr:.1f} dB", f"{baseline:.1f} dB", f"{gain:+.1f} dB",
+            "reconstruction quality; chance is predicting the mean image, adjusted is the "
+            "gain over it (higher is better)",
+        ))
     return rows
 
 
 def _latent_rows(evaluation, codebook_usage):
-    nmi = np.asarray(evaluation["nmi"])
-    names = evaluation["factor_names"]
+    table = evaluation.latents
     rows = []
-    for j in range(nmi.shape[1]):
-        order = np.argsort(nmi[:, j])[::-1]
-        best, second = order[0], order[1] if len(order) > 1 else None
-        active = evaluation["active_latents"][j]
-        captured = (
-            f"{names[best]} (NMI {nmi[best, j]:.2f})" if active and nmi[best, j] > 0.05
-            else "nothing" if not active else "no factor clearly"
-        )
-        runner_up = (f"{names[second]} ({nmi[second, j]:.2f})"
-                     if active and second is not None else "")
-        rows.append((f"z{j}", "yes" if active else "no (constant)",
+    for j, (name, latent) in enumerate(table.iterrows()):
+        if not latent["active"]:
+            captured = "nothing"
+        elif latent["informative"]:
+            captured = (f"{latent['factor']} (NMI {latent['nmi']:.2f}, beyond chance "
+                        f"{latent['nmi_adjusted']:.2f})")
+        else:
+            captured = "no factor beyond chance"
+        runner_up = (f"{latent['runner_up']} ({latent['runner_up_nmi']:.2f})"
+                     if latent["active"] and isinstance(latent["runner_up"], str) else "")
+        rows.append((name, "yes" if latent["active"] else "no (constant)",
                      codebook_usage[j] if codebook_usage else "", captured, runner_up))
     return rows
 
 
 def _print_metrics(evaluation, file=sys.stdout):
-    for label, value, reading in _metric_rows(evaluation):
-        print(f"  {label:<7} {value:>9}   {reading}", file=file)
+    print(f"  {'metric':<7} {'value':>9} {'chance':>9} {'adjusted':>9}   reading", file=file)
+    for label, value, chance, adjusted, reading in _metric_rows(evaluation):
+        print(f"  {label:<7} {value:>9} {chance:>9} {adjusted:>9}   {reading}", file=file)
 
 
 def _markdown_table(header, rows):
@@ -372,8 +341,8 @@ def _figures(model, X, evaluation, out, *, n_traversals=3):
 
     from . import plotting
 
-    result, dci_result = evaluation["_results"]
-    names = evaluation["factor_names"]
+    result, dci_result = evaluation.results["infomec"], evaluation.results["dci"]
+    names = evaluation.factor_names
     figures = {
         "traversals.png": (
             "Latent traversals: each row sweeps one latent over its codebook, the most "
@@ -381,7 +350,8 @@ def _figures(model, X, evaluation, out, *, n_traversals=3):
             lambda: plotting.plot_latent_traversals(
                 model, X, n_samples=n_traversals, nmi=result, factor_names=names),
         ),
-        "nmi.png": ("Normalised mutual information between factors and latents (InfoMEC).",
+        "nmi.png": ("Normalised mutual information between factors and latents (InfoMEC; "
+                    "the title gives the chance-adjusted scores).",
                     lambda: plotting.plot_nmi(result, factor_names=names)),
         "importance.png": ("DCI importance of each latent for each factor.",
                            lambda: plotting.plot_importance(dci_result, factor_names=names)),
@@ -403,28 +373,41 @@ def _figures(model, X, evaluation, out, *, n_traversals=3):
 
 
 # ----------------------------------------------------------------------------- report
-def _write_report(out, *, title, intro, evaluation, model, training, figures, model_file):
-    metrics_json = {key: value for key, value in evaluation.items() if not key.startswith("_")}
+CHANCE_NOTE = (
+    "*value* is the metric as its authors define it; *chance* is what the same latents score "
+    "when their rows are shuffled against the factors (for DCI I the accuracy of predicting "
+    "the most frequent value, for PSNR the mean image); *adjusted* discounts what chance "
+    "explains (0 at chance, 1 at best; InfoE adjusted is the explicitness on held-out "
+    "samples; see docs/metrics.md). The readings use the adjusted values."
+)
+
+
+def _write_report(out, *, title, intro, evaluation, model, X, training, figures, model_file):
+    metrics_json = evaluation.to_dict()
+    metrics_json["n_evaluated"] = evaluation.n_samples
     metrics_json["training"] = training
     metrics_json["model_file"] = model_file
     metrics_json["figures"] = sorted(figures)
-    (out / "metrics.json").write_text(json.dumps(metrics_json, indent=2) + "\n")
+    (out / "metrics.json").write_text(json.dumps(metrics_json, indent=2, allow_nan=False)
+                                      + "\n")
 
     codebook = getattr(model, "codebook_", None)
     usage = None
     if codebook is not None:
-        used = model.encode(evaluation["_X"], output="indices")
+        used = model.encode(X, output="indices")
         usage = [f"{len(np.unique(used[:, j]))}/{codebook.shape[1]}"
                  for j in range(used.shape[1])]
     lines = [f"# {title}", "", *intro, "", "## Metrics", "",
-             f"On {evaluation['n_evaluated']:,} held-out images. DCI uses "
-             f"`importance=\"{evaluation['dci_importance']}\"`"
+             f"On {evaluation.n_samples:,} held-out images. DCI uses "
+             f"`importance=\"{evaluation.dci_importance}\"`"
              + (" (scikit-learn's gradient boosting, as disentanglement_lib)."
-                if evaluation["dci_importance"] == "gbt"
+                if evaluation.dci_importance == "gbt"
                 else " (histogram gradient boosting, sklq's fast option for many images; "
                      "close to \"gbt\" but not identical)."),
-             "", _markdown_table(("metric", "value", "reading"), _metric_rows(evaluation)), "",
-             *[f"Warning: {note}\n" for note in evaluation["warnings"]],
+             "", _markdown_table(("metric", "value", "chance", "adjusted", "reading"),
+                                 _metric_rows(evaluation)), "",
+             CHANCE_NOTE, "",
+             *[f"Warning: {note}\n" for note in evaluation.warnings],
              "## What each latent captures", "",
              _markdown_table(
                  ("latent", "active", "codebook values used", "shares most information with",
@@ -436,7 +419,8 @@ def _write_report(out, *, title, intro, evaluation, model, training, figures, mo
         for name, caption in figures.items():
             lines += [f"**{caption}**", "", f"![{name}]({name})", ""]
     lines += ["## Files", "",
-              "* `metrics.json`: the numbers above, the NMI matrix and the training record.",
+              "* `metrics.json`: the numbers above (value, chance and adjusted of each "
+              "metric), the NMI matrices and the training record.",
               f"* `{model_file}`: the fitted model; `sklq.load(\"{model_file}\")` reads it "
               "back without executing code (or `sklq evaluate` / `sklq traverse` it).", ""]
     (out / "report.md").write_text("\n".join(lines))
@@ -508,7 +492,6 @@ def run_demo(args):
     print(f"Evaluating on the {len(test):,} held-out images...", flush=True)
     evaluation = evaluate(model, X[test], factors[test], factor_names=data.factor_names,
                           dci_importance=args.dci or spec["dci"], random_state=args.seed)
-    evaluation["_X"] = X[test]
     _print_metrics(evaluation)
     model_file = "model.sklq"
     save(model, out / model_file)
@@ -527,8 +510,8 @@ def run_demo(args):
         + (f" --epochs {args.epochs}" if args.epochs else "") + "`.",
     ]
     _write_report(out, title=f"sklq demo: a QLAE on {args.dataset.capitalize()}", intro=intro,
-                  evaluation=evaluation, model=model, training=record, figures=figures,
-                  model_file=model_file)
+                  evaluation=evaluation, model=model, X=X[test], training=record,
+                  figures=figures, model_file=model_file)
     print(f"\nReport written to {out / 'report.md'} (figures, metrics.json and the model "
           f"{model_file} beside it).")
     return 0
@@ -606,7 +589,6 @@ def run_evaluate(args):
                               random_state=args.seed)
     except ValueError as exc:
         raise CommandError(str(exc).splitlines()[0]) from None
-    evaluation["_X"] = X
     print(f"{type(model).__name__} from {args.model} on {len(X):,} samples of {args.data}:")
     _print_metrics(evaluation)
     if args.out:
@@ -616,7 +598,7 @@ def run_evaluate(args):
             out, title=f"sklq evaluate: {Path(args.model).name} on {Path(args.data).name}",
             intro=[f"Model: `{_describe(model)}` from `{args.model}`.", "",
                    f"Data: `{args.data}`, {len(X):,} samples of shape {X.shape[1:]}."],
-            evaluation=evaluation, model=model, training=None, figures=figures,
+            evaluation=evaluation, model=model, X=X, training=None, figures=figures,
             model_file=str(Path(args.model).resolve()),
         )
         print(f"Report written to {out / 'report.md'}")

@@ -241,6 +241,8 @@ def plot_nmi(result_or_matrix, factor_names=None, *, latent_names=None, active_l
         if hasattr(result_or_matrix, "infom"):
             r = result_or_matrix
             title += f"\nInfoM {r.infom:.2f}, InfoC {r.infoc:.2f}, InfoE {r.infoe:.2f}"
+            if getattr(r, "adjusted_for_chance", False):
+                title += " (adjusted for chance)"
     return _plot_factor_latent_matrix(
         matrix, _first(factor_names, rows), _first(latent_names, columns),
         active_latents if active_latents is not None else active,
@@ -499,9 +501,10 @@ def plot_reconstructions(estimator, X, *, n_samples=8, image_shape=None):
     error = np.abs(
         (originals.astype(np.float64) - reconstructions.astype(np.float64)) / (high - low)
     )
-    mse = float(np.mean(error**2))
-    psnr = float("inf") if mse == 0 else 10 * np.log10(1.0 / mse)
-    title = f"Reconstructions (PSNR {psnr:.1f} dB on these {len(rows)})"
+    from ._evaluation import psnr
+
+    peak_signal = psnr(originals, reconstructions, data_range=high - low)
+    title = f"Reconstructions (PSNR {peak_signal:.1f} dB on these {len(rows)})"
     names = ("original", "reconstruction", "|error|")
     if shape is None:
         fig, axes = plt.subplots(1, 3, figsize=(10, 3), layout="constrained")

@@ -81,7 +81,11 @@ def test_demo_writes_the_report(demo):
     metrics = json.loads((out / "metrics.json").read_text())
     assert set(metrics["metrics"]) == {
         "infom", "infoc", "infoe", "dci_disentanglement", "dci_completeness",
-        "dci_informativeness", "mig", "psnr_db", "psnr_mean_image_db"}
+        "dci_informativeness", "mig", "psnr"}
+    for name, row in metrics["metrics"].items():  # value, chance and adjusted side by side
+        assert set(row) == {"value", "chance", "adjusted"}
+        assert row["value"] is not None
+        assert (row["chance"] is None) == (name in ("dci_disentanglement", "dci_completeness"))
     assert metrics["training"]["steps"] == 40 and metrics["n_evaluated"] == 320
     assert metrics["dci_importance"] == "hist"
     assert metrics["factor_names"] == ["position_x", "position_y", "size", "brightness"]
@@ -89,8 +93,12 @@ def test_demo_writes_the_report(demo):
     report = (out / "report.md").read_text()
     for row in ("| InfoM |", "| InfoC |", "| InfoE |", "| DCI D |", "| DCI C |", "| DCI I |",
                 "| MIG |", "| PSNR |", "![traversals.png](traversals.png)", "40 optimiser steps",
-                'importance="hist"'):
+                'importance="hist"', "| metric | value | chance | adjusted | reading |",
+                "The readings use the adjusted values"):
         assert row in report
+    infom = metrics["metrics"]["infom"]
+    assert f"| InfoM | {infom['value']:.3f} | {infom['chance']:.3f} | {infom['adjusted']:.3f} |" \
+        in report
 
 
 def test_demo_model_loads_safely(demo):

@@ -32,6 +32,10 @@ def test_compare_models_writes_held_out_results_and_merges(tmp_path):
     assert (runs["steps"] == 4).all()
     for metric in ["InfoM", "InfoC", "InfoE", "DCI D", "DCI C", "DCI I", "MIG"]:
         assert runs[metric].between(0, 1).all(), metric
+    for metric in ["InfoM", "InfoC", "InfoE", "DCI I", "MIG"]:  # with a chance level
+        assert runs[f"{metric} chance"].between(0, 1).all(), metric
+        assert runs[f"{metric} adj"].between(-1, 1).all(), metric
+    assert {"InfoE adj position_x", "informative"} <= set(runs.columns)
     assert (runs["PSNR"] > 0).all()
     assert (first / "results.png").stat().st_size > 0
     assert "QLAE" in (first / "results.md").read_text()
