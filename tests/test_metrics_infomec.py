@@ -251,3 +251,37 @@ def test_log_loss_matches_scikit_learn_including_clipping(dtype):
     assert _log_loss(labels, proba) == pytest.approx(
         log_loss(labels, proba, labels=[0, 1, 2]), rel=1e-12
     )
+
+
+def test_lockstep_fits_match_separate_fits_and_repeat_exactly():
+    """The factors' regressions evaluated together (stacked products) end where each ends
+    alone, up to the products' rounding, and the same way every time."""
+    from sklq.metrics._infomec import (
+        _explicitness,
+        _infoe_design,
+        _infoe_per_factor,
+        _LogisticObjective,
+        _Lockstep,
+    )
+    from sklq.metrics._validation import check_inputs
+
+    rng = np.random.default_rng(3)
+    factors = np.stack([rng.integers(0, k, 2000) for k in (2, 5, 12)], axis=1)
+    latents = np.where(rng.random((2000, 3)) < 0.3, rng.integers(0, 8, (2000, 3)), factors)
+    checked, values = check_inputs(factors, np.c_[latents, rng.integers(0, 6, 2000)])
+    design = _infoe_design(values.values, True)
+    separate = [_explicitness(design, checked.codes[:, i], checked.n_classes[i])
+                for i in range(3)]
+    together = _infoe_per_factor(checked, values.values, True, None, design)
+    np.testing.assert_allclose(together, separate, atol=1e-4)
+    np.testing.assert_array_equal(together, _infoe_per_factor(checked, values.values, True,
+                                                              None, design))
+
+    class Broken(_LogisticObjective):
+        def loss_and_residual(self, raw):
+            raise RuntimeError("broken objective")
+
+    objectives = [_LogisticObjective(design, checked.codes[:, 0], 2),
+                  Broken(design, checked.codes[:, 1], 5)]
+    with pytest.raises(RuntimeError, match="broken objective"):
+        _Lockstep(objectives).fit()

@@ -1,6 +1,7 @@
 """InfoMEC: modularity (InfoM), compactness (InfoC) and explicitness (InfoE) of a representation."""
 
 import numbers
+import threading
 import warnings
 from dataclasses import dataclass
 
@@ -331,19 +332,17 @@ class _LogisticObjective:
     score. This evaluates the same function and gradient for ``scipy.optimize.minimize``,
     class-major (scores of shape (K, n)), with the products of a :class:`_DesignMatrix`
     into preallocated buffers, in the design's precision (float32 for one-hot features);
-    the loss is summed in float64. ``l2 > 0`` adds ``l2 / 2 * ||W||^2`` (coefficients only,
-    not intercepts), i.e. scikit-learn's ``C = 1 / (l2 * n)``.
+    the loss is summed in float64.
     """
 
-    def __init__(self, design, labels, n_classes, l2=0.0):
+    def __init__(self, design, labels, n_classes):
         n = labels.shape[0]
         self.design = design
-        self.l2 = l2
         self.n_features = design.n_features
         counts = np.bincount(labels, minlength=n_classes)
         weights = n / (n_classes * counts[labels])
         self.scaled_weights = weights / weights.sum()
-        self.n_classes = n_classes
+        self.labels, self.n_classes = labels, n_classes
         self.n_scores = n_classes if n_classes > 2 else 1
         self.dtype = design.dtype
         self.weights = self.scaled_weights.astype(self.dtype)
@@ -367,6 +366,16 @@ class _LogisticObjective:
 
     def __call__(self, parameters):
         raw = self.raw(parameters)
+        value = self.loss_and_residual(raw)
+        return value, self.gradient(self.design.gradient(raw), raw)
+
+    def gradient(self, coef_gradient, residual):
+        """The full gradient from ``residual @ X_std`` and the residuals (intercepts)."""
+        return np.concatenate([coef_gradient.ravel(), residual.sum(axis=1)]).astype(np.float64)
+
+    def loss_and_residual(self, raw):
+        """The objective's value at the scores ``raw``, which become the weighted residuals
+        (the gradient with respect to the scores) in place."""
         weights = self.weights
         if self.n_scores == 1:
             score = raw[0]
@@ -385,14 +394,7 @@ class _LogisticObjective:
             loss = np.log(total) + peak - chosen
             residual *= weights / total
             flat[self.chosen] -= weights
-        value = float(np.dot(loss.astype(np.float64), self.scaled_weights))
-        coef_gradient = self.design.gradient(residual).ravel().astype(np.float64)
-        if self.l2:
-            coef = parameters[: coef_gradient.size]
-            value += 0.5 * self.l2 * float(np.dot(coef, coef))
-            coef_gradient += self.l2 * coef
-        gradient = np.concatenate([coef_gradient, residual.sum(axis=1)])
-        return value, gradient.astype(np.float64)
+        return float(np.dot(loss.astype(np.float64), self.scaled_weights))
 
     def predict_proba(self, parameters, design=None):
         """Class probabilities (n, K) in float64, as ``LogisticRegression.predict_proba``
@@ -402,6 +404,105 @@ class _LogisticObjective:
             positive = expit(raw[0])
             return np.column_stack([1.0 - positive, positive])
         return softmax(raw, axis=0).T
+
+
+def _stacked_evaluations(objectives, parameters):
+    """``objective(x)`` of several objectives on one design, with one product each way.
+
+    The scores of every objective are stacked (rows) into one product with the design,
+    and the residuals into one product for the gradients: the products stream the design
+    matrix from memory, so one product of 57 score rows took 1.0 ms where six of 4 to 15
+    rows took 2.3 ms (10,000 x 115 one-hot features, one thread).
+    """
+    design = objectives[0].design
+    sizes = [objective.n_scores for objective in objectives]
+    bounds = np.concatenate([[0], np.cumsum(sizes)])
+    coef = np.vstack([
+        x[: objective.n_features * objective.n_scores].reshape(objective.n_scores, -1)
+        for objective, x in zip(objectives, parameters, strict=True)
+    ]).astype(objectives[0].dtype)
+    raw = design.scores(coef, out=np.empty((bounds[-1], design.n_rows), objectives[0].dtype))
+    values = []
+    for objective, x, start, stop in zip(objectives, parameters, bounds[:-1], bounds[1:],
+                                         strict=True):
+        block = raw[start:stop]  # contiguous rows
+        block += x[objective.n_features * objective.n_scores:, None].astype(block.dtype)
+        values.append(objective.loss_and_residual(block))
+    coef_gradient = design.gradient(raw)
+    return [
+        (value, objective.gradient(coef_gradient[start:stop], raw[start:stop]))
+        for objective, value, start, stop in zip(objectives, values, bounds[:-1], bounds[1:],
+                                                 strict=True)
+    ]
+
+
+class _Lockstep:
+    """Run :func:`_fit_logistic` for several objectives on one design, evaluating them
+    together.
+
+    Each fit runs scipy's L-BFGS-B in its own thread, unchanged; its objective calls wait
+    until every fit still running has asked for its next evaluation, and the round is then
+    computed at once by :func:`_stacked_evaluations` (in the thread that completed it,
+    the others waiting: the computation stays on one core). Round ``r`` holds the ``r``-th
+    evaluation of every fit still running, whatever the threads' timing, so the results are
+    deterministic. Each fit makes the evaluations it would make alone; only the rounding
+    of the stacked products differs from separate ones.
+    """
+
+    def __init__(self, objectives):
+        self.objectives = objectives
+        self.condition = threading.Condition()
+        self.active = set(range(len(objectives)))
+        self.pending, self.results, self.round, self.error = {}, {}, 0, None
+
+    def _evaluate_round(self):  # with the condition held
+        keys = sorted(self.pending)
+        try:
+            outputs = _stacked_evaluations([self.objectives[k] for k in keys],
+                                           [self.pending[k] for k in keys])
+            self.results.update(zip(keys, outputs, strict=True))
+        except BaseException as error:  # reach every waiting thread, not just this one
+            self.error = error
+        self.pending.clear()
+        self.round += 1
+        self.condition.notify_all()
+
+    def _request(self, k, parameters):
+        with self.condition:
+            self.pending[k] = parameters
+            requested = self.round
+            if len(self.pending) == len(self.active):
+                self._evaluate_round()
+            while self.round == requested:
+                self.condition.wait()
+            if self.error is not None:
+                raise self.error
+            return self.results.pop(k)
+
+    def _run(self, k, out):
+        try:
+            out[k] = _fit_logistic(lambda x: self._request(k, x), self.objectives[k])
+        except BaseException as error:
+            with self.condition:
+                self.error = self.error or error
+        finally:
+            with self.condition:
+                self.active.discard(k)
+                if self.pending and len(self.pending) == len(self.active):
+                    self._evaluate_round()
+
+    def fit(self):
+        """The fitted parameters of every objective, in order."""
+        out = [None] * len(self.objectives)
+        threads = [threading.Thread(target=self._run, args=(k, out), daemon=True)
+                   for k in range(len(self.objectives))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if self.error is not None:
+            raise self.error
+        return out
 
 
 def _log_loss(labels, proba):
@@ -415,14 +516,15 @@ def _log_loss(labels, proba):
     return float(-np.mean(np.log(chosen)))
 
 
-def _fit_logistic(objective, callback=None):
-    """Minimise ``objective`` as ``LogisticRegression(solver="lbfgs", max_iter=100)`` does,
-    from zero; ``callback(intermediate_result)`` is called after every iteration (and may
-    raise ``StopIteration`` to end it)."""
+def _fit_logistic(function, objective, callback=None):
+    """Minimise ``function`` (``objective`` itself, or a stand-in evaluating it) as
+    ``LogisticRegression(solver="lbfgs", max_iter=100)`` does, from zero;
+    ``callback(intermediate_result)`` is called after every iteration (and may raise
+    ``StopIteration`` to end it)."""
     n_parameters = (objective.n_features + 1) * objective.n_scores
     # Unpenalised regression on separable data stops at maxiter, as in the reference.
     result = optimize.minimize(
-        objective,
+        function,
         np.zeros(n_parameters),
         callback=callback,
         method="L-BFGS-B",
@@ -450,8 +552,13 @@ def _explicitness(design, labels, n_classes):
     predicts the uniform distribution, so its log loss ``CE_null`` is ``log(n_classes)``.
     """
     objective = _LogisticObjective(design, labels, n_classes)
-    cross_entropy = _log_loss(labels, objective.predict_proba(_fit_logistic(objective)))
-    null_cross_entropy = np.log(n_classes)
+    return _explicitness_of(objective, _fit_logistic(objective, objective))
+
+
+def _explicitness_of(objective, parameters):
+    """``(log K - CE) / log K``, clipped at 0, of a fitted :class:`_LogisticObjective`."""
+    cross_entropy = _log_loss(objective.labels, objective.predict_proba(parameters))
+    null_cross_entropy = np.log(objective.n_classes)
     return max(0.0, (null_cross_entropy - cross_entropy) / null_cross_entropy)
 
 
@@ -510,7 +617,7 @@ def _early_stopped_held_out_loss(
     """Summed held-out ``-log p(y)`` of the reference regression at its best iteration."""
     objective = _LogisticObjective(train_design, train_codes, n_present)
     monitor = _HeldOutMonitor(objective, test_design, test_codes, n_classes)
-    _fit_logistic(objective, monitor)
+    _fit_logistic(objective, objective, monitor)
     return monitor.best
 
 
@@ -561,11 +668,26 @@ def _infoe_design(values, discrete):
 
 
 def _infoe_per_factor(factors, values, discrete, n_jobs, design=None):
+    """The reference InfoE of every factor (:func:`_explicitness`).
+
+    One-hot features and one joblib worker (``n_jobs`` None or 1): the factors'
+    regressions run in lockstep (:class:`_Lockstep`), each as alone but with their products
+    stacked, 1.2-1.6x faster on the benchmark's discrete cases. Continuous latents (a few
+    standardised columns, cheap products) or more workers: one regression per task.
+    """
     design = _infoe_design(values, discrete) if design is None else design
-    scores = Parallel(n_jobs=n_jobs)(
-        delayed(_explicitness)(design, factors.codes[:, i], factors.n_classes[i])
-        for i in range(factors.codes.shape[1])
-    )
+    n_factors = factors.codes.shape[1]
+    if n_jobs in (None, 1) and n_factors > 1 and design.columns is not None:
+        objectives = [_LogisticObjective(design, factors.codes[:, i], factors.n_classes[i])
+                      for i in range(n_factors)]
+        parameters = _Lockstep(objectives).fit()
+        scores = [_explicitness_of(objective, x) for objective, x in
+                  zip(objectives, parameters, strict=True)]
+    else:
+        scores = Parallel(n_jobs=n_jobs)(
+            delayed(_explicitness)(design, factors.codes[:, i], factors.n_classes[i])
+            for i in range(n_factors)
+        )
     return np.asarray(scores, dtype=np.float64)
 
 
