@@ -260,8 +260,8 @@ def test_lockstep_fits_match_separate_fits_and_repeat_exactly():
         _explicitness,
         _infoe_design,
         _infoe_per_factor,
-        _LogisticObjective,
         _Lockstep,
+        _LogisticObjective,
     )
     from sklq.metrics._validation import check_inputs
 
