@@ -6,7 +6,12 @@ including the null models), one default ``GradientBoostingClassifier`` per facto
 disentanglement_lib's MIG. Both sides run single-threaded (``threadpool_limits(1)``,
 ``n_jobs=1``) so the ratios compare algorithms, not cores.
 
-Run: ``python benchmarks/bench_metrics.py`` (about 10 minutes on 2 cores). Rewrites the
+It also times ``infomec`` on the metrics issue's rounded-noise cases and a case with 20+
+values per latent against the same baseline, checks InfoE against the regressions' optimum,
+times ``adjust_for_chance=True`` against ``False`` and 100,000 samples, and tabulates the
+chance levels of pure-noise latents by factor sizes, ``n`` and mode.
+
+Run: ``python benchmarks/bench_metrics.py`` (about 15 minutes on 2 cores). Rewrites the
 "metrics" section of ``benchmarks/README.md``.
 """
 
@@ -17,6 +22,7 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
+from scipy.optimize import minimize
 from scipy.stats import entropy, special_ortho_group
 from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.exceptions import ConvergenceWarning
@@ -32,12 +38,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _report import machine_summary, write_section  # noqa: E402
 
-from sklq.metrics import dci, infomec, mig_score  # noqa: E402
-from sklq.metrics._infomec import _nmi_matrix  # noqa: E402
+from sklq.metrics import dci, infomec, mig, mig_score  # noqa: E402
+from sklq.metrics._infomec import (  # noqa: E402
+    _infoe_design,
+    _LogisticObjective,
+    _nmi_matrix,
+)
 from sklq.metrics._validation import check_inputs  # noqa: E402
 
 FACTOR_SIZES = (3, 6, 10, 8, 4, 15)
 N_SAMPLES, N_LATENTS = 10_000, 10
+ROUNDED_SIZES = (10, 10, 15, 8, 4, 10)
+#: the factor sizes of the built-in datasets, for the chance-level table
+DATASET_SIZES = {"Squares": (10, 10, 4, 4), "Sprites": (3, 6, 40, 32, 32),
+                 "Scenes": (10, 10, 15, 8, 4, 10)}
 
 
 # ----------------------------------------------------------------------------- data
@@ -83,6 +97,44 @@ def dci_cases(n, rng):
         ],
         "pure noise": rng.normal(size=(n, 10)),
     }
+
+
+def rounded_noise_cases(rng):
+    """The metrics issue's cases: 6 factors (sizes 10, 10, 15, 8, 4, 10), latents = factor
+    indices + N(0, 0.5) plus 4 N(0, 1) latents, and the same rounded to integers (8-19
+    values per latent); and a case with 20+ values per latent (2 x index + N(0, 1), plus
+    3 N(0, 1) latents, rounded: 13-35 values)."""
+    factors = np.stack([rng.integers(0, k, N_SAMPLES) for k in ROUNDED_SIZES], axis=1)
+    noisy = np.c_[factors + rng.normal(0, 0.5, factors.shape), rng.normal(size=(N_SAMPLES, 4))]
+    wide = np.c_[2 * factors + rng.normal(0, 1.0, factors.shape),
+                 3 * rng.normal(size=(N_SAMPLES, 4))]
+    return factors, {
+        "rounded noise, continuous": (noisy, False),
+        "rounded noise, discrete": (np.round(noisy), True),
+        "20+ values, discrete": (np.round(wide), True),
+    }
+
+
+def converged_infoe(factors, latents, discrete):
+    """InfoE at the regressions' optimum: the reference objective minimised by L-BFGS to a
+    gradient of 1e-9 (up to 20,000 iterations) instead of the reference's 100 iterations."""
+    checked_factors, checked_latents = check_inputs(factors, latents)
+    design = _infoe_design(checked_latents.values, discrete)
+    scores = []
+    for i, k in enumerate(checked_factors.n_classes):
+        labels = checked_factors.codes[:, i]
+        objective = _LogisticObjective(design, labels, k)
+        result = minimize(objective, np.zeros((objective.n_features + 1) * objective.n_scores),
+                          method="L-BFGS-B", jac=True,
+                          options={"maxiter": 20_000, "maxls": 50, "gtol": 1e-9, "ftol": 0})
+        scores.append(1 - log_loss(labels, objective.predict_proba(result.x)) / np.log(k))
+    return float(np.mean(scores))
+
+
+def noise_latents(n, sizes, discrete, rng):
+    """Two pure-noise latents per factor: 10 random values each, or N(0, 1)."""
+    shape = (n, 2 * len(sizes))
+    return rng.integers(0, 10, shape).astype(float) if discrete else rng.normal(size=shape)
 
 
 # ----------------------------------------------------------------------------- baselines
@@ -252,6 +304,57 @@ def main():
         infoe_rows.append((name, e_b, ours.infoe))
         print(infoe_rows[-1], flush=True)
 
+    # infomec on every case: the straightforward baseline, sklq, the converged InfoE, and
+    # the cost of adjust_for_chance=True (alternating rounds, best of 2)
+    case_rows = []
+    rounded_factors, rounded = rounded_noise_cases(np.random.default_rng(2))
+    all_cases = {"benchmark, continuous": (factors, inputs["continuous"], False),
+                 "benchmark, discrete": (factors, inputs["discrete"], True),
+                 **{name: (rounded_factors, z, d) for name, (z, d) in rounded.items()}}
+    for name, (case_factors, latents, discrete) in all_cases.items():
+        t_base, (_, _, e_b), t_ours, ours = timed_pair(
+            partial(baseline_infomec, case_factors, latents, discrete),
+            partial(infomec, case_factors, latents, random_state=0),
+        )
+        t_plain = t_adjusted = np.inf
+        for _ in range(2):
+            t_plain = min(t_plain, timed(infomec, case_factors, latents, random_state=0)[0])
+            t_adjusted = min(t_adjusted, timed(infomec, case_factors, latents, random_state=0,
+                                               adjust_for_chance=True)[0])
+        converged = converged_infoe(case_factors, latents, discrete)
+        case_rows.append((name, t_base, t_ours, ours.infoe, e_b, converged, t_plain,
+                          t_adjusted))
+        print(case_rows[-1], flush=True)
+
+    # 100,000 samples x 10 latents x 6 factors
+    big_rng = np.random.default_rng(3)
+    big_factors = np.stack([big_rng.integers(0, k, 100_000) for k in FACTOR_SIZES], axis=1)
+    big = {"continuous": continuous_latents(big_factors, big_rng),
+           "discrete": discrete_latents(big_factors, big_rng)}
+    big_rows = [(kind, timed(infomec, big_factors, z, random_state=0)[0],
+                 timed(infomec, big_factors, z, random_state=0, adjust_for_chance=True)[0])
+                for kind, z in big.items()]
+    print(big_rows, flush=True)
+
+    # chance levels: pure-noise latents (two per factor) by factor sizes, n and mode
+    chance_rows = []
+    for dataset, sizes in DATASET_SIZES.items():
+        for n in (320, 1000, 5000, 10_000):
+            noise_rng = np.random.default_rng(n)
+            noise_factors = np.stack([noise_rng.integers(0, k, n) for k in sizes], axis=1)
+            for discrete in (False, True):
+                z = noise_latents(n, sizes, discrete, noise_rng)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", UserWarning)
+                    result = infomec(noise_factors, z, discrete_latents=discrete,
+                                     adjust_for_chance=True, random_state=0)
+                gap = mig(noise_factors, z, adjust_for_chance=True, random_state=0)
+                chance_rows.append((dataset, n, "discrete" if discrete else "continuous",
+                                    result.unadjusted, result.chance,
+                                    (result.infom, result.infoc, result.infoe),
+                                    (gap.unadjusted, gap.chance, gap.mig)))
+        print(chance_rows[-1], flush=True)
+
     # the issue's case: a perfect discrete code plus constant latents
     perfect_rng = np.random.default_rng(0)
     perfect_factors = np.stack([perfect_rng.integers(0, k, 3000) for k in (3, 6, 10, 8, 4)], 1)
@@ -327,6 +430,46 @@ def main():
         f"4) plus five constant latents scores InfoM {perfect.infom:.4f}, InfoC "
         f"{perfect.infoc:.4f}, InfoE {perfect.infoe:.4f}; ten pure-noise continuous latents "
         f"score InfoM {noise.infom:.3f}, InfoC {noise.infoc:.3f}, InfoE {noise.infoe:.3f}.",
+        "",
+        "### `infomec` on more cases: speed, InfoE against the optimum, cost of the chance "
+        "adjustment",
+        "",
+        f"{N_SAMPLES:,} samples. The benchmark's two cases above, and the metrics issue's: 6 "
+        f"factors (sizes {', '.join(map(str, ROUNDED_SIZES))}), latents = factor indices + "
+        "N(0, 0.5) plus 4 N(0, 1) latents (continuous), the same rounded (8-19 values per "
+        "latent), and 2 x index + N(0, 1) plus 3 N(0, 1), rounded (13-35 values). "
+        "'converged' is InfoE at the regressions' optimum (the same objective minimised to a "
+        "gradient of 1e-9); the baseline is the reference's `LogisticRegression(max_iter=100)`"
+        " on raw one-hot columns. The last columns time `infomec` with and without "
+        "`adjust_for_chance=True` (best of 2 alternating calls).",
+        "",
+        "| case | baseline (s) | sklq (s) | speed-up | InfoE sklq | InfoE baseline | InfoE "
+        "converged | sklq - converged | adjusted (s) | adjusted / plain |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+        *(f"| {name} | {t_b:.2f} | {t_o:.3f} | {t_b / t_o:.1f}x | {e_o:.5f} | {e_b:.5f} | "
+          f"{e_c:.5f} | {e_o - e_c:+.1e} | {t_a:.3f} | {t_a / t_p:.2f}x |"
+          for name, t_b, t_o, e_o, e_b, e_c, t_p, t_a in case_rows),
+        "",
+        "100,000 samples x 10 latents x 6 factors (the benchmark's generators), one call each: "
+        + "; ".join(f"{kind} {t_p:.1f} s (adjusted {t_a:.1f} s)" for kind, t_p, t_a in big_rows)
+        + ".",
+        "",
+        "### Chance levels: pure-noise latents, reference and adjusted",
+        "",
+        "Two noise latents per factor (discrete: 10 random values each; continuous: "
+        "N(0, 1)), `infomec(..., adjust_for_chance=True, random_state=0)` and `mig` alike. "
+        "*value*: the reference metric; *chance*: the reference metric of the same latents "
+        "shuffled against the factors; *adjusted*: the chance-adjusted metric (0 is the "
+        "target).",
+        "",
+        "| factor sizes | n | latents | InfoM value / chance / adjusted | InfoC | InfoE | MIG |",
+        "|---|---|---|---|---|---|---|",
+        *(f"| {dataset} | {n:,} | {kind} | "
+          f"{unadjusted['infom']:.2f} / {chance['infom']:.2f} / {adjusted[0]:.2f} | "
+          f"{unadjusted['infoc']:.2f} / {chance['infoc']:.2f} / {adjusted[1]:.2f} | "
+          f"{unadjusted['infoe']:.2f} / {chance['infoe']:.2f} / {adjusted[2]:.2f} | "
+          f"{gap[0]:.2f} / {gap[1]:.2f} / {gap[2]:.2f} |"
+          for dataset, n, kind, unadjusted, chance, adjusted, gap in chance_rows),
     ]
     markdown = "\n".join(lines)
     print(markdown)
