@@ -437,8 +437,8 @@ def _stacked_evaluations(objectives, parameters):
 
 
 class _Lockstep:
-    """Run :func:`_fit_logistic` for several objectives on one design, evaluating them
-    together.
+    """Run :func:`_fit_logistic` for several objectives on one design (each with its own
+    callback, if any), evaluating them together.
 
     Each fit runs scipy's L-BFGS-B in its own thread, unchanged; its objective calls wait
     until every fit still running has asked for its next evaluation, and the round is then
@@ -449,8 +449,9 @@ class _Lockstep:
     of the stacked products differs from separate ones.
     """
 
-    def __init__(self, objectives):
+    def __init__(self, objectives, callbacks=None):
         self.objectives = objectives
+        self.callbacks = [None] * len(objectives) if callbacks is None else callbacks
         self.condition = threading.Condition()
         self.active = set(range(len(objectives)))
         self.pending, self.results, self.round, self.error = {}, {}, 0, None
@@ -481,7 +482,8 @@ class _Lockstep:
 
     def _run(self, k, out):
         try:
-            out[k] = _fit_logistic(lambda x: self._request(k, x), self.objectives[k])
+            out[k] = _fit_logistic(lambda x: self._request(k, x), self.objectives[k],
+                                   self.callbacks[k])
         except BaseException as error:
             with self.condition:
                 self.error = self.error or error
@@ -717,6 +719,27 @@ def _cross_validated_infoe_per_factor(factors, design, rng, n_jobs):
         ]
 
     shared_designs = designs(shared)
+    together = [i for i in range(n_factors) if fold_sets[i] is shared]
+    if n_jobs in (None, 1) and len(together) > 1 and design.columns is not None:
+        # the factors on the shared folds fit in lockstep, fold by fold, as in
+        # _infoe_per_factor (every value of theirs is in every training fold)
+        scores = np.zeros(n_factors)
+        for fold, (train_design, test_design) in enumerate(shared_designs):
+            train, test = shared != fold, shared == fold
+            objectives = [_LogisticObjective(train_design, factors.codes[train, i],
+                                             factors.n_classes[i]) for i in together]
+            monitors = [_HeldOutMonitor(objective, test_design, factors.codes[test, i],
+                                        factors.n_classes[i])
+                        for objective, i in zip(objectives, together, strict=True)]
+            _Lockstep(objectives, monitors).fit()
+            for monitor, i in zip(monitors, together, strict=True):
+                scores[i] += monitor.best
+        for i in together:
+            scores[i] = max(0.0, 1.0 - scores[i] / len(shared) / np.log(factors.n_classes[i]))
+        for i in set(range(n_factors)) - set(together):
+            scores[i] = _cross_validated_explicitness(designs(fold_sets[i]), fold_sets[i],
+                                                      factors.codes[:, i], factors.n_classes[i])
+        return scores
     scores = Parallel(n_jobs=n_jobs)(
         delayed(_cross_validated_explicitness)(
             shared_designs if fold_sets[i] is shared else designs(fold_sets[i]),
@@ -752,11 +775,23 @@ def infomec(
         ``"auto"``: discrete when the latents have a bool/int dtype, or when every column
         takes at most ``min(50, n_samples // 2)`` distinct values (quantized values stored
         as floats).
+    adjust_for_chance : bool, default=False
+        False: the reference definitions (the authors' ``infomec.py``). True: InfoM, InfoC
+        and InfoE corrected for chance, so that latents independent of the factors score
+        about 0 in either mode and at any sample size: every NMI entry counts only by how
+        far it exceeds what an independent latent would reach (an exact null for discrete
+        codes, a shuffled one for continuous latents, at a 1% family-wise level), InfoM
+        and InfoC weight latents and factors by the information they carry beyond chance,
+        and InfoE is the explicitness of held-out samples (2-fold, early-stopped). The
+        result then also holds the reference values (``unadjusted``), their chance levels
+        (``chance``: the reference metrics of the latents shuffled against the factors),
+        ``nmi_adjusted`` and ``informative_latents``. See ``docs/metrics.md``.
     random_state : int, RandomState instance or None, default=None
         Seeds the 1e-10 noise the kNN estimator adds to continuous latents to break ties
-        (as ``mutual_info_classif`` does). None draws it from fresh entropy
-        (``np.random.default_rng()``), leaving numpy's global RNG untouched; pass an int
-        for reproducible results. Unused for discrete latents.
+        (as ``mutual_info_classif`` does), and with ``adjust_for_chance`` the shuffles and
+        the held-out folds. None draws from fresh entropy (``np.random.default_rng()``),
+        leaving numpy's global RNG untouched; pass an int for reproducible results. Unused
+        for discrete latents without ``adjust_for_chance``.
     n_jobs : int, default=None
         Number of joblib workers, over latents for the MI matrix and over factors for InfoE.
         None means 1 unless in a ``joblib.parallel_config`` context.
@@ -766,17 +801,20 @@ def infomec(
     result : InfoMECResult
         ``infom``, ``infoc``, ``infoe`` (floats in [0, 1]), ``nmi`` (factors x latents,
         a DataFrame when names are known), ``active_latents`` (bool mask),
-        ``infoe_per_factor`` and ``discrete_latents``.
+        ``infoe_per_factor`` and ``discrete_latents``; with ``adjust_for_chance`` also
+        ``unadjusted``, ``chance``, ``nmi_adjusted`` and ``informative_latents``.
 
     Raises
     ------
     ValueError
         If the inputs are not 2-D, differ in length, hold fewer than 2 samples or more
-        columns than samples, contain NaN/inf, or a factor is constant.
+        columns than samples, contain NaN/inf, or a factor is constant; or if
+        ``adjust_for_chance`` is not a bool.
 
     See Also
     --------
     infom_score, infoc_score, infoe_score : The three numbers alone.
+    sklq.evaluate : Every metric of a fitted model with its chance level.
     dci : Disentanglement, completeness and informativeness from tree importances.
     mig_score : Mutual information gap.
 
@@ -829,6 +867,18 @@ def infomec(
     >>> result.nmi
     array([[0., 1.],
            [1., 0.]])
+
+    Noise is not 0 in the reference definitions; adjusted for chance it is:
+
+    >>> rng = np.random.default_rng(0)
+    >>> factors = rng.integers(0, 4, size=(500, 2))
+    >>> noise = rng.normal(size=(500, 4))
+    >>> reference = infomec(factors, noise, random_state=0)
+    >>> adjusted = infomec(factors, noise, adjust_for_chance=True, random_state=0)
+    >>> reference.infom > 0.2, adjusted.infom, adjusted.infoe
+    (True, 0.0, 0.0)
+    >>> round(adjusted.chance["infom"], 2) > 0.2  # the reference's chance level
+    True
     """
     return _infomec(
         factors, latents, discrete_latents, random_state, n_jobs,
@@ -999,8 +1049,11 @@ def infom_score(
         The representation.
     discrete_latents : "auto" or bool, default="auto"
         See :func:`infomec`.
+    adjust_for_chance : bool, default=False
+        Return the chance-adjusted value (see :func:`infomec`).
     random_state : int, RandomState instance or None, default=None
-        Seeds the kNN estimator's tie-breaking noise (continuous latents).
+        Seeds the kNN estimator's tie-breaking noise (continuous latents) and the
+        chance adjustment's shuffles.
     n_jobs : int, default=None
         Number of joblib workers.
 
@@ -1046,8 +1099,11 @@ def infoc_score(
         The representation.
     discrete_latents : "auto" or bool, default="auto"
         See :func:`infomec`.
+    adjust_for_chance : bool, default=False
+        Return the chance-adjusted value (see :func:`infomec`).
     random_state : int, RandomState instance or None, default=None
-        Seeds the kNN estimator's tie-breaking noise (continuous latents).
+        Seeds the kNN estimator's tie-breaking noise (continuous latents) and the
+        chance adjustment's shuffles.
     n_jobs : int, default=None
         Number of joblib workers.
 
@@ -1093,8 +1149,11 @@ def infoe_score(
         The representation.
     discrete_latents : "auto" or bool, default="auto"
         See :func:`infomec`.
+    adjust_for_chance : bool, default=False
+        Return the held-out, chance-adjusted InfoE (see :func:`infomec`).
     random_state : int, RandomState instance or None, default=None
-        Unused (InfoE is deterministic); accepted for a uniform signature.
+        Seeds the held-out folds of ``adjust_for_chance=True``; otherwise unused (the
+        reference InfoE is deterministic).
     n_jobs : int, default=None
         Number of joblib workers.
 
