@@ -239,7 +239,7 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             raise ValueError(f"output={output!r} is not one of {sorted(outputs)}.")
         X = self._validate_X(X, reset=False)
         batches = self.net_.map_batches(
-            self._dataset(X), lambda x: self._encode_batch(x, output)
+            self._dataset(X), lambda x: self._encode_batch(x, output), per_sample=True
         )
         return concat_batches(batches).reshape(len(X), -1)
 
@@ -289,7 +289,8 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
 
     def _decode(self, codes):
         """Decode float32 decoder inputs ``codes`` (n, width) to data, batch by batch."""
-        batches = self.net_.map_batches(ArrayDataset(codes, codes.shape[1:]), self._decode_batch)
+        batches = self.net_.map_batches(ArrayDataset(codes, codes.shape[1:]), self._decode_batch,
+                                        per_sample=True)
         X = concat_batches(batches).reshape(len(codes), *self.sample_shape_)
         if self.sample_dtype_ == np.uint8:
             return np.clip(np.rint(X * 255.0), 0, 255).astype(np.uint8)

@@ -78,17 +78,31 @@ class LatentNet(NeuralNet):
                 )
             self.history.record_batch(f"{name}_loss", value)
 
-    def map_batches(self, dataset, function):
+    def map_batches(self, dataset, function, per_sample=False):
         """Apply ``function`` to every batch of ``dataset`` in eval mode, without gradients.
 
         Runs inside ``torch.random.fork_rng``: iterating a ``DataLoader`` draws its base
         seed from the global torch generator, which inference must leave untouched.
+
+        ``per_sample=True`` (``function`` returns one row per sample): every batch is
+        computed at the full batch size, a short last batch padded by repeating its rows
+        and the padding's outputs dropped. A sample's result then does not depend on which
+        batch it falls in: matrix-multiply kernels (MKL on Intel CPUs) round differently
+        for different batch sizes, by about 1e-7, which made ``transform`` depend on the
+        order of the samples.
         """
         self._set_training(False)
         results = []
+        size = getattr(self, "iterator_valid__batch_size", None) or self.batch_size
         with torch.no_grad(), torch.random.fork_rng(devices=[]):
             for Xi, _ in self.get_iterator(dataset, training=False):
-                results.append(function(to_device(Xi, self.device)))
+                Xi = to_device(Xi, self.device)
+                n = len(Xi)
+                if per_sample and 0 < n < size:
+                    padded = Xi[torch.arange(size, device=Xi.device) % n]
+                    results.append(function(padded)[:n])
+                else:
+                    results.append(function(Xi))
         return results
 
 
