@@ -8,9 +8,12 @@ from sklq import LatentQuantizedInfoGAN
 from sklq.datasets import make_squares
 
 # A few hundred steps instead of the paper's 200,000: a faster learning rate, a generator
-# step after every critic step, small batches and the style generator of the paper.
+# step after every critic step, small batches and the style generator of the paper. 10
+# epochs (400 steps): at 5 epochs one latent of seed 0 was recovered at chance level on an
+# Intel Xeon (accuracy 0.32, where the AMD EPYC of earlier runs passed); at 10 epochs seeds
+# 0, 1, 2 there recover every latent (lowest accuracy 0.68, mean 0.80-0.93).
 SHORT_RUN = dict(
-    learning_rate=1e-3, critic_steps_per_generator_step=1, batch_size=8, max_epochs=5,
+    learning_rate=1e-3, critic_steps_per_generator_step=1, batch_size=8, max_epochs=10,
     decoder="style", random_state=0,
 )
 
@@ -29,8 +32,10 @@ def test_quantized_infogan_recovers_the_generating_code(squares):
     accuracy = (recovered == sampled).mean(axis=0)  # chance: 1 / 4 per latent
     assert accuracy.min() > 0.5, accuracy
     assert accuracy.mean() > 0.7, accuracy
-    # generated images are not constant: pixels vary across samples, samples differ
-    assert X_gen.std(axis=0).mean() > 0.02
+    # generated images are not constant: pixels vary across samples, samples differ (a
+    # generator that ignores its code gives a pixel std of 1e-5 to 1e-3; seeds 0-2 gave
+    # 0.011-0.035 at 10 epochs on the Intel Xeon, 0.057-0.084 at 5)
+    assert X_gen.std(axis=0).mean() > 0.005
     assert len(np.unique(X_gen.reshape(500, -1).round(3), axis=0)) > 100
     assert X_gen.min() >= 0 and X_gen.max() <= 1
     assert gan.history_["latent_loss"].iloc[-1] < 0.5 * gan.history_["latent_loss"].iloc[0]
