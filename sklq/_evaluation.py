@@ -246,7 +246,8 @@ def evaluate(
     InfoM, InfoC and MIG discount every mutual-information entry that chance can explain;
     the adjusted InfoE is the held-out explicitness; see ``docs/metrics.md``. DCI's
     disentanglement and completeness have no chance level (NaN in ``chance`` and
-    ``adjusted``). Warnings of the metrics are collected in ``warnings``, not raised.
+    ``adjusted``); with a single latent MIG is NaN (it is a gap between two latents).
+    Warnings of the metrics are collected in ``warnings``, not raised.
 
     Examples
     --------
@@ -285,9 +286,13 @@ def evaluate(
                        n_jobs=n_jobs)
         dci_result = dci(factors, latents, importance=dci_importance, random_state=seed,
                          n_jobs=n_jobs)
-        mig_result = mig(factors, latents, adjust_for_chance=True, random_state=seed)
+        mig_result = None
+        if latents.shape[1] >= 2:  # the gap is between two latents
+            mig_result = mig(factors, latents, adjust_for_chance=True, random_state=seed)
     notes = list(dict.fromkeys(" ".join(str(w.message).split()) for w in caught))
     n_samples, n_latents = latents.shape
+    if mig_result is None:
+        notes.append("MIG needs at least 2 latents: its row is NaN.")
     if factor_names is None:
         factor_names = [f"factor {i}" for i in range(np.asarray(info.nmi).shape[0])]
     rows = {
@@ -298,7 +303,8 @@ def evaluate(
         "dci_completeness": (dci_result.completeness, np.nan, np.nan),
         "dci_informativeness": (dci_result.informativeness, dci_result.informativeness_chance,
                                 dci_result.informativeness_adjusted),
-        "mig": (mig_result.unadjusted, mig_result.chance, mig_result.mig),
+        "mig": (np.nan, np.nan, np.nan) if mig_result is None else
+               (mig_result.unadjusted, mig_result.chance, mig_result.mig),
     }
     if hasattr(estimator, "inverse_transform"):
         X_array = np.asarray(X)

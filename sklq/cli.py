@@ -284,9 +284,9 @@ def _metric_rows(evaluation):
         value, chance, adjusted = table.loc[key, ["value", "chance", "adjusted"]]
         judged = adjusted if np.isfinite(adjusted) else value
         basis = "" if np.isfinite(adjusted) else " (no chance level: the value itself)"
+        verdict = f"{_verdict(judged)}{basis}" if np.isfinite(judged) else "not computed"
         rows.append((label, _number(value), _number(chance), _number(adjusted),
-                     f"{_verdict(judged)}{basis}. {meaning[0].upper()}{meaning[1:]} "
-                     "(1 is best)"))
+                     f"{verdict}. {meaning[0].upper()}{meaning[1:]} (1 is best)"))
     if "psnr" in table.index:
         psnr, baseline, gain = table.loc["psnr", ["value", "chance", "adjusted"]]
         rows.append((

@@ -113,3 +113,13 @@ def test_psnr_by_hand():
 def test_doctests():
     result = doctest.testmod(_evaluation, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_a_single_latent_has_no_mig(pca_data):
+    _, X, factors = pca_data
+    model = PCA(1).fit(X)
+    result = sklq.evaluate(model, X, factors, random_state=0)
+    table = result.to_frame()
+    assert table.loc["mig"].isna().all()
+    assert np.isfinite(table.loc["infom", "value"])
+    assert any("MIG needs at least 2 latents" in note for note in result.warnings)
