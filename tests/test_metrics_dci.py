@@ -174,3 +174,18 @@ def test_split_thresholds_are_the_gbt_midpoints():
     many = np.arange(1000, dtype=np.float32)
     assert split_thresholds(many, max_bins=16).size == 15
     assert split_thresholds(np.ones(5, dtype=np.float32)).size == 0
+
+
+def test_informativeness_chance_is_the_majority_class_accuracy():
+    rng = np.random.default_rng(4)
+    # factor 0: 70% zeros; factor 1: uniform over 4 values
+    factors = np.c_[(rng.random(1000) < 0.3).astype(int), rng.integers(0, 4, 1000)]
+    result = dci(factors, factors.astype(float), random_state=0, test_size=0.5)
+    train, test = train_test_split(np.arange(1000), test_size=0.5, shuffle=True,
+                                   random_state=0)
+    majority = [np.bincount(factors[train, i]).argmax() for i in range(2)]
+    expected = np.mean([np.mean(factors[test, i] == majority[i]) for i in range(2)])
+    assert result.informativeness_chance == pytest.approx(expected)
+    assert result.informativeness == 1.0 and result.informativeness_adjusted == 1.0
+    noise = dci(factors, rng.normal(size=(1000, 2)), random_state=0, test_size=0.5)
+    assert abs(noise.informativeness_adjusted) < 0.1 < noise.informativeness
