@@ -194,12 +194,11 @@ def mig_score(factors, latents, *, n_bins=20, adjust_for_chance=False, random_st
 
     Parameters
     ----------
-    factors : array-like or DataFrame of shape (n_samples, n_factors)
-        Ground-truth factors, any labels; each must take at least two values.
-    latents : array-like or DataFrame of shape (n_samples, n_latents)
-        The representation: numeric, finite, at least two columns.
+    factors, latents : array-like or DataFrame
+        Ground-truth factors ``(n_samples, n_factors)`` and the representation
+        ``(n_samples, n_latents)``, at least two latents; see :func:`mig`.
     n_bins : int, default=20
-        Number of equal-width bins each latent is discretised into.
+        Equal-width bins per latent.
     adjust_for_chance : bool, default=False
         Return the chance-adjusted MIG (see :func:`mig`) instead of disentanglement_lib's.
     random_state : int, RandomState instance or None, default=None
