@@ -194,11 +194,17 @@ def adjusted_nmi(mi, entropies, threshold):
     return np.clip(adjusted, 0.0, 1.0)
 
 
-def _normalised_peak_share(matrix, axis, n):
-    """``(max / sum - 1/n) / (1 - 1/n)`` of each vector along ``axis`` with a positive sum."""
+def normalised_peak_shares(matrix, axis, n=None):
+    """``(max / sum - 1/n) / (1 - 1/n)`` of every vector along ``axis``, and their sums.
+
+    ``n`` defaults to the vectors' length. A vector whose entries are all zero has no
+    preference: its share is 0. Used by the reference InfoM/InfoC (the mean of the shares)
+    and the adjusted ones (their information-weighted mean).
+    """
+    n = matrix.shape[axis] if n is None else n
     totals = matrix.sum(axis=axis)
     peaks = matrix.max(axis=axis, initial=0.0)
-    share = np.divide(peaks, totals, out=np.zeros_like(totals), where=totals > 0)
+    share = np.divide(peaks, totals, out=np.full_like(totals, 1.0 / n), where=totals > 0)
     return (share - 1.0 / n) / (1.0 - 1.0 / n), totals
 
 
@@ -252,11 +258,11 @@ def weighted_modularity_compactness(adjusted):
     if n_factors == 1:
         infom = float(used.sum()) / normaliser
     else:
-        modularity, weights = _normalised_peak_share(used, 0, n_factors)
+        modularity, weights = normalised_peak_shares(used, 0, n_factors)
         infom = float(np.dot(modularity, weights)) / normaliser
     if n_informative == 1:
         infoc = float(used.sum()) / normaliser
     else:
-        compactness, weights = _normalised_peak_share(used, 1, n_informative)
+        compactness, weights = normalised_peak_shares(used, 1, n_informative)
         infoc = float(np.dot(compactness, weights)) / normaliser
     return float(np.clip(infom, 0.0, 1.0)), float(np.clip(infoc, 0.0, 1.0)), informative

@@ -1,6 +1,5 @@
 """InfoMEC: modularity (InfoM), compactness (InfoC) and explicitness (InfoE) of a representation."""
 
-import numbers
 import threading
 import warnings
 from dataclasses import dataclass
@@ -11,23 +10,30 @@ from joblib import Parallel, delayed
 from scipy import optimize, sparse
 from scipy.special import expit, softmax
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils import check_random_state
 from threadpoolctl import threadpool_limits
 
 from ._chance import (
     adjusted_nmi,
     discrete_null,
+    normalised_peak_shares,
     per_entry_alpha,
     sampled_null,
     weighted_modularity_compactness,
 )
 from ._mutual_info import (
-    entropy_from_codes,
+    factor_entropies,
     mi_matrix_continuous,
     mi_matrix_discrete,
     prepare_continuous,
 )
-from ._validation import Factors, check_inputs, encode_columns, resolve_discrete
+from ._validation import (
+    Factors,
+    check_bool_param,
+    check_inputs,
+    encode_columns,
+    resolve_discrete,
+    shuffle_generator,
+)
 
 #: ``mutual_info_classif``'s ``n_neighbors`` used by the reference InfoMEC.
 N_NEIGHBORS = 10
@@ -111,14 +117,8 @@ def _ratio_score(matrix, axis):
     A vector whose entries are all zero has no preference and counts as ``1/n``, i.e. it
     contributes 0 after normalisation. Requires ``n >= 2``.
     """
-    n = matrix.shape[axis]
-    totals = matrix.sum(axis=axis)
-    peaks = matrix.max(axis=axis)
-    ratios = np.full(totals.shape, 1.0 / n)
-    positive = totals > 0
-    ratios[positive] = peaks[positive] / totals[positive]
-    score = (ratios.mean() - 1.0 / n) / (1.0 - 1.0 / n)
-    return float(np.clip(score, 0.0, 1.0))
+    shares, _ = normalised_peak_shares(matrix, axis)
+    return float(np.clip(shares.mean(), 0.0, 1.0))
 
 
 def modularity_compactness(nmi):
@@ -198,32 +198,16 @@ def _mi_matrix(factors, values, discrete, n_jobs, clip=True):
     return np.hstack(parts)
 
 
-def _factor_entropies(factors):
-    return np.array(
-        [entropy_from_codes(factors.codes[:, i], k) for i, k in enumerate(factors.n_classes)]
-    )
-
-
 def _nmi_matrix(factors, values, discrete, random_state, n_jobs):
     if not discrete:
         values = prepare_continuous(values, random_state=random_state)
-    return _mi_matrix(factors, values, discrete, n_jobs) / _factor_entropies(factors)[:, None]
+    return _mi_matrix(factors, values, discrete, n_jobs) / factor_entropies(factors)[:, None]
 
 
 def _shuffled(factors, rng):
     """The factors with their rows shuffled (all factors alike) against the latents."""
     order = rng.permutation(factors.codes.shape[0])
     return Factors(codes=factors.codes[order], n_classes=factors.n_classes, names=factors.names)
-
-
-def _one_hot_pair(columns, n_features):
-    """The float32 one-hot matrix of ``columns`` (n, n_latents), as (n, p) and (p, n) arrays."""
-    n = columns.shape[0]
-    dense = np.zeros((n, n_features), dtype=np.float32)
-    np.put_along_axis(dense, columns, 1.0, axis=1)
-    transposed = np.zeros((n_features, n), dtype=np.float32)
-    transposed[columns.ravel(), np.repeat(np.arange(n), columns.shape[1])] = 1.0
-    return dense, transposed
 
 
 class _DesignMatrix:
@@ -247,7 +231,8 @@ class _DesignMatrix:
     """
 
     def __init__(self, features, sizes=None):
-        self.sparse = self.mean = self.inverse_scale = self.columns = None
+        self.sparse = self.mean = self.inverse_scale = None
+        self.one_hot = sizes is not None
         if sizes is None:
             self.dense = np.ascontiguousarray(features, dtype=np.float64)
         else:
@@ -255,9 +240,9 @@ class _DesignMatrix:
             starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
             columns = np.asarray(features) + starts  # one 1 per latent in every row
             n_features = int(np.sum(sizes))
-            self.columns = columns
             if n * n_features <= ONE_HOT_DENSE_LIMIT:
-                self.dense, self.dense_transposed = _one_hot_pair(columns, n_features)
+                self.dense = np.zeros((n, n_features), dtype=np.float32)
+                np.put_along_axis(self.dense, columns, 1.0, axis=1)
             else:
                 self.dense = None
                 self.sparse = sparse.csr_matrix(
@@ -274,11 +259,8 @@ class _DesignMatrix:
         if sizes is not None:
             self.mean = mean.astype(self.dtype)
             self.inverse_scale = (1.0 / std).astype(self.dtype)
-        if self.dense is None:
-            self.dense_transposed = None
-        elif sizes is None:
-            # (p, n) copy: coef @ X.T runs faster on it than on the transposed view
-            self.dense_transposed = np.ascontiguousarray(self.dense.T)
+        # (p, n) copy: coef @ X.T runs faster on it than on the transposed view
+        self.dense_transposed = None if self.dense is None else np.ascontiguousarray(self.dense.T)
 
     def take(self, rows):
         """The design of a subset of the rows, standardised as the whole (no refit of the
@@ -287,11 +269,6 @@ class _DesignMatrix:
         subset.__dict__.update(self.__dict__)
         if self.dense is None:
             subset.sparse = self.sparse[rows]
-        elif self.columns is not None:  # one-hot: written afresh, faster than gathered
-            subset.columns = self.columns[rows]
-            subset.dense, subset.dense_transposed = _one_hot_pair(
-                subset.columns, self.n_features
-            )
         else:
             subset.dense = self.dense[rows]
             subset.dense_transposed = np.ascontiguousarray(subset.dense.T)
@@ -613,18 +590,8 @@ class _HeldOutMonitor:
             raise StopIteration
 
 
-def _early_stopped_held_out_loss(
-    train_design, train_codes, n_present, test_design, test_codes, n_classes
-):
-    """Summed held-out ``-log p(y)`` of the reference regression at its best iteration."""
-    objective = _LogisticObjective(train_design, train_codes, n_present)
-    monitor = _HeldOutMonitor(objective, test_design, test_codes, n_classes)
-    _fit_logistic(objective, objective, monitor)
-    return monitor.best
-
-
-def _cross_validated_explicitness(fold_designs, folds, labels, n_classes):
-    """Chance-adjusted InfoE of one factor: ``1 - CE_cv / log K``.
+def _cross_validated_explicitness(fold_designs, folds, codes, n_classes, lockstep):
+    """Chance-adjusted InfoE of factors sharing folds: ``1 - CE_cv / log K`` each.
 
     ``CE_cv`` is the log loss of each sample's prediction by the reference's regression
     (unpenalised multinomial logistic regression with balanced class weights, lbfgs from
@@ -640,26 +607,37 @@ def _cross_validated_explicitness(fold_designs, folds, labels, n_classes):
     held-out predictions, as a tuned penalty would, without a grid of penalties to fit.
     Probabilities are clipped at ``eps`` as in ``log_loss``; a class missing from a
     training fold gets that clipped probability.
+
+    ``codes`` (n, m) and ``n_classes`` (m) are the factors; with ``lockstep`` the m fits of
+    a fold run together (:class:`_Lockstep`), otherwise one after the other.
     """
     floor = np.log(np.finfo(np.float64).eps)
-    total = 0.0  # summed held-out -log p(y) at each fold's best iteration
+    losses = np.zeros(len(n_classes))  # summed held-out -log p(y) at each best iteration
     for fold, (train_design, test_design) in enumerate(fold_designs):
-        train_labels, test_labels = labels[folds != fold], labels[folds == fold]
-        present = np.unique(train_labels)
-        relabel = np.full(n_classes, -1)
-        relabel[present] = np.arange(present.size)
-        test_codes = relabel[test_labels]
-        seen = np.flatnonzero(test_codes >= 0)
-        total -= (test_labels.size - seen.size) * floor
-        if present.size < 2:
-            continue
-        if seen.size < test_labels.size:
-            test_design = test_design.take(seen)
-        total += _early_stopped_held_out_loss(
-            train_design, relabel[train_labels], present.size, test_design, test_codes[seen],
-            n_classes,
-        )
-    return max(0.0, 1.0 - total / labels.shape[0] / np.log(n_classes))
+        objectives, monitors = [], []
+        for j, k in enumerate(n_classes):
+            train_labels, test_labels = codes[folds != fold, j], codes[folds == fold, j]
+            present = np.unique(train_labels)
+            relabel = np.full(k, -1)
+            relabel[present] = np.arange(present.size)
+            test_codes = relabel[test_labels]
+            seen = np.flatnonzero(test_codes >= 0)
+            losses[j] -= (test_labels.size - seen.size) * floor
+            if present.size < 2:  # one class: predicted with certainty, loss 0
+                continue
+            objective = _LogisticObjective(train_design, relabel[train_labels], present.size)
+            seen_design = test_design if seen.size == test_labels.size else (
+                test_design.take(seen))
+            objectives.append(objective)
+            monitors.append((j, _HeldOutMonitor(objective, seen_design, test_codes[seen], k)))
+        if lockstep and len(objectives) > 1:
+            _Lockstep(objectives, [monitor for _, monitor in monitors]).fit()
+        else:
+            for objective, (_, monitor) in zip(objectives, monitors, strict=True):
+                _fit_logistic(objective, objective, monitor)
+        for j, monitor in monitors:
+            losses[j] += monitor.best
+    return np.maximum(0.0, 1.0 - losses / codes.shape[0] / np.log(n_classes))
 
 
 def _infoe_design(values, discrete):
@@ -679,7 +657,7 @@ def _infoe_per_factor(factors, values, discrete, n_jobs, design=None):
     """
     design = _infoe_design(values, discrete) if design is None else design
     n_factors = factors.codes.shape[1]
-    if n_jobs in (None, 1) and n_factors > 1 and design.columns is not None:
+    if n_jobs in (None, 1) and n_factors > 1 and design.one_hot:
         objectives = [_LogisticObjective(design, factors.codes[:, i], factors.n_classes[i])
                       for i in range(n_factors)]
         parameters = _Lockstep(objectives).fit()
@@ -699,18 +677,20 @@ def _cross_validated_infoe_per_factor(factors, design, rng, n_jobs):
     The :data:`CV_FOLDS` folds are stratified by the factor with the most values and
     shared by all factors, so that the fold designs are built once; a factor of which that
     split leaves some value out of a training fold (a rare value at small ``n``) gets folds
-    of its own, stratified by it.
+    of its own, stratified by it. With one-hot features and one joblib worker the factors
+    on the shared folds fit in lockstep (as in :func:`_infoe_per_factor`); otherwise every
+    factor is a joblib task.
     """
     n_factors = factors.codes.shape[1]
     most = int(np.argmax(factors.n_classes))
     shared = _stratified_folds(factors.codes[:, most], CV_FOLDS, rng)
-    fold_sets = {}
+    fold_sets = []
     for i in range(n_factors):
         codes, k = factors.codes[:, i], factors.n_classes[i]
         missing = any(
             np.unique(codes[shared != fold]).size < k for fold in range(CV_FOLDS)
         )
-        fold_sets[i] = _stratified_folds(codes, CV_FOLDS, rng) if missing else shared
+        fold_sets.append(_stratified_folds(codes, CV_FOLDS, rng) if missing else shared)
 
     def designs(folds):
         return [
@@ -719,35 +699,23 @@ def _cross_validated_infoe_per_factor(factors, design, rng, n_jobs):
         ]
 
     shared_designs = designs(shared)
-    together = [i for i in range(n_factors) if fold_sets[i] is shared]
-    if n_jobs in (None, 1) and len(together) > 1 and design.columns is not None:
-        # the factors on the shared folds fit in lockstep, fold by fold, as in
-        # _infoe_per_factor (every value of theirs is in every training fold)
-        scores = np.zeros(n_factors)
-        for fold, (train_design, test_design) in enumerate(shared_designs):
-            train, test = shared != fold, shared == fold
-            objectives = [_LogisticObjective(train_design, factors.codes[train, i],
-                                             factors.n_classes[i]) for i in together]
-            monitors = [_HeldOutMonitor(objective, test_design, factors.codes[test, i],
-                                        factors.n_classes[i])
-                        for objective, i in zip(objectives, together, strict=True)]
-            _Lockstep(objectives, monitors).fit()
-            for monitor, i in zip(monitors, together, strict=True):
-                scores[i] += monitor.best
-        for i in together:
-            scores[i] = max(0.0, 1.0 - scores[i] / len(shared) / np.log(factors.n_classes[i]))
-        for i in set(range(n_factors)) - set(together):
-            scores[i] = _cross_validated_explicitness(designs(fold_sets[i]), fold_sets[i],
-                                                      factors.codes[:, i], factors.n_classes[i])
-        return scores
-    scores = Parallel(n_jobs=n_jobs)(
+    lockstep = n_jobs in (None, 1) and design.one_hot
+    if lockstep:  # one group on the shared folds, one per factor with folds of its own
+        groups = [[i for i in range(n_factors) if fold_sets[i] is shared]]
+        groups += [[i] for i in range(n_factors) if fold_sets[i] is not shared]
+    else:
+        groups = [[i] for i in range(n_factors)]
+    results = Parallel(n_jobs=1 if lockstep else n_jobs)(
         delayed(_cross_validated_explicitness)(
-            shared_designs if fold_sets[i] is shared else designs(fold_sets[i]),
-            fold_sets[i], factors.codes[:, i], factors.n_classes[i],
+            shared_designs if fold_sets[group[0]] is shared else designs(fold_sets[group[0]]),
+            fold_sets[group[0]], factors.codes[:, group], factors.n_classes[group], lockstep,
         )
-        for i in range(n_factors)
+        for group in groups if group
     )
-    return np.asarray(scores, dtype=np.float64)
+    scores = np.empty(n_factors)
+    for group, values in zip([g for g in groups if g], results, strict=True):
+        scores[group] = values
+    return scores
 
 
 def infomec(
@@ -886,15 +854,6 @@ def infomec(
     )
 
 
-def _shuffle_rng(random_state):
-    """The generator of the chance adjustment's shuffles (a stream apart from the jitter's)."""
-    if random_state is None:
-        return np.random.default_rng()
-    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
-        return np.random.default_rng([int(random_state), 2023])
-    return np.random.default_rng(check_random_state(random_state).randint(2**31 - 1))
-
-
 def _quiet_modularity_compactness(nmi):
     """:func:`modularity_compactness` without its warnings (for chance levels)."""
     with warnings.catch_warnings():
@@ -946,8 +905,7 @@ def _infomec(
     hundred features), and on this project's 2-core machine two BLAS threads made InfoE
     six to eight times slower (4.2 s instead of 0.55 s on 10,000 rounded-noise codes).
     """
-    if not isinstance(adjust_for_chance, bool | np.bool_):
-        raise ValueError(f"adjust_for_chance must be True or False; got {adjust_for_chance!r}.")
+    adjust_for_chance = check_bool_param(adjust_for_chance, "adjust_for_chance")
     with threadpool_limits(limits=1, user_api="blas"):
         return _infomec_single_threaded(
             factors, latents, discrete_latents, random_state, n_jobs, nmi, infoe,
@@ -963,8 +921,8 @@ def _infomec_single_threaded(
     values = latents_checked.values
     n_factors, n_latents = factors_checked.codes.shape[1], values.shape[1]
     active = active_latents_mask(values, discrete)
-    entropies = _factor_entropies(factors_checked)
-    rng = _shuffle_rng(random_state) if adjust_for_chance else None
+    entropies = factor_entropies(factors_checked)
+    rng = shuffle_generator(random_state) if adjust_for_chance else None
     nan_factors = np.full(n_factors, np.nan)
     chance = dict.fromkeys(("infom", "infoc", "infoe"), np.nan)
     adjusted = dict(chance)

@@ -1,14 +1,12 @@
 """Mutual information gap (MIG), as in disentanglement_lib."""
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.utils import check_random_state
 
 from ._chance import adjusted_nmi, discrete_null, per_entry_alpha
-from ._mutual_info import entropy_from_codes, mi_matrix_discrete
-from ._validation import check_inputs, check_int_param
+from ._mutual_info import factor_entropies, mi_matrix_discrete
+from ._validation import check_bool_param, check_inputs, check_int_param, shuffle_generator
 
 
 def histogram_discretize(latents, n_bins=20):
@@ -151,8 +149,7 @@ def mig(factors, latents, *, n_bins=20, adjust_for_chance=False, random_state=No
     (True, True, 0.0)
     """
     n_bins = check_int_param(n_bins, "n_bins", 1)
-    if not isinstance(adjust_for_chance, bool | np.bool_):
-        raise ValueError(f"adjust_for_chance must be True or False; got {adjust_for_chance!r}.")
+    adjust_for_chance = check_bool_param(adjust_for_chance, "adjust_for_chance")
     factors_checked, latents_checked = check_inputs(factors, latents)
     n_latents = latents_checked.values.shape[1]
     if n_latents < 2:
@@ -163,16 +160,13 @@ def mig(factors, latents, *, n_bins=20, adjust_for_chance=False, random_state=No
     binned = histogram_discretize(latents_checked.values, n_bins) - 1
     bins = np.full(n_latents, n_bins, dtype=np.intp)
     codes, n_classes = factors_checked.codes, factors_checked.n_classes
-    entropies = np.array([entropy_from_codes(codes[:, i], k) for i, k in enumerate(n_classes)])
+    entropies = factor_entropies(factors_checked)
     mi = mi_matrix_discrete(codes, n_classes, binned, bins)
     normalised = mi / entropies[:, None]
     reference = _gap(normalised)
     if not adjust_for_chance:
         return MIGResult(mig=reference, mi=normalised)
-    rng = np.random.default_rng(
-        random_state if random_state is None or isinstance(random_state, numbers.Integral)
-        else check_random_state(random_state).randint(2**31 - 1)
-    )
+    rng = shuffle_generator(random_state)
     shuffled = mi_matrix_discrete(codes[rng.permutation(codes.shape[0])], n_classes, binned,
                                   bins)
     _, threshold = discrete_null(

@@ -27,6 +27,13 @@ def entropy_from_codes(codes, n_values):
     return float(np.log(n) - np.dot(counts, np.log(counts)) / n)
 
 
+def factor_entropies(factors):
+    """Plug-in entropy (nats) of every column of label-encoded ``Factors``."""
+    return np.array(
+        [entropy_from_codes(factors.codes[:, i], k) for i, k in enumerate(factors.n_classes)]
+    )
+
+
 def mi_discrete(x_codes, x_n_values, y_codes, y_n_values):
     """Plug-in mutual information (nats) of two integer-coded variables.
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from sklearn.utils import check_random_state
 
 #: A float latent column counts as discrete under ``discrete_latents="auto"`` when it
 #: takes at most this many distinct values (and at most half as many as there are samples).
@@ -201,3 +202,24 @@ def check_int_param(value, name, minimum):
     if value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}.")
     return int(value)
+
+
+def check_bool_param(value, name):
+    """Validate a boolean parameter (Python or numpy bool)."""
+    if not isinstance(value, bool | np.bool_):
+        raise ValueError(f"{name} must be True or False; got {value!r}.")
+    return bool(value)
+
+
+def shuffle_generator(random_state):
+    """The ``numpy.random.Generator`` of the chance adjustment's shuffles and folds.
+
+    None draws from fresh entropy; an int seeds a stream of its own (apart from the kNN
+    jitter's, which uses the same int through ``check_random_state``); a ``RandomState``
+    gives one draw. numpy's global RNG is never touched.
+    """
+    if random_state is None:
+        return np.random.default_rng()
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        return np.random.default_rng([int(random_state), 2023])
+    return np.random.default_rng(check_random_state(random_state).randint(2**31 - 1))
