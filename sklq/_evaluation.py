@@ -165,11 +165,11 @@ def _json_matrix(frame):
 
 
 def _latent_table(nmi, nmi_adjusted, active, informative, latents, factor_names):
-    n_latents = nmi.shape[1]
+    columns = np.arange(nmi.shape[1])
     order = np.argsort(-nmi, axis=0, kind="stable")
-    best, second = order[0], order[1] if nmi.shape[0] > 1 else order[0]
-    columns = np.arange(n_latents)
-    table = pd.DataFrame(
+    best = order[0]
+    second = order[1] if nmi.shape[0] > 1 else None  # one factor: no runner-up
+    return pd.DataFrame(
         {
             "active": active.astype(bool),
             "informative": informative.astype(bool),
@@ -177,12 +177,11 @@ def _latent_table(nmi, nmi_adjusted, active, informative, latents, factor_names)
             "factor": [factor_names[i] for i in best],
             "nmi": nmi[best, columns],
             "nmi_adjusted": nmi_adjusted[best, columns],
-            "runner_up": [factor_names[i] for i in second] if nmi.shape[0] > 1 else None,
-            "runner_up_nmi": nmi[second, columns] if nmi.shape[0] > 1 else np.nan,
+            "runner_up": None if second is None else [factor_names[i] for i in second],
+            "runner_up_nmi": np.nan if second is None else nmi[second, columns],
         },
         index=pd.Index([f"z{j}" for j in columns], name="latent"),
     )
-    return table
 
 
 def evaluate(

@@ -384,7 +384,6 @@ CHANCE_NOTE = (
 
 def _write_report(out, *, title, intro, evaluation, model, X, training, figures, model_file):
     metrics_json = evaluation.to_dict()
-    metrics_json["n_evaluated"] = evaluation.n_samples
     metrics_json["training"] = training
     metrics_json["model_file"] = model_file
     metrics_json["figures"] = sorted(figures)

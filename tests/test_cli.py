@@ -86,7 +86,7 @@ def test_demo_writes_the_report(demo):
         assert set(row) == {"value", "chance", "adjusted"}
         assert row["value"] is not None
         assert (row["chance"] is None) == (name in ("dci_disentanglement", "dci_completeness"))
-    assert metrics["training"]["steps"] == 40 and metrics["n_evaluated"] == 320
+    assert metrics["training"]["steps"] == 40 and metrics["n_samples"] == 320
     assert metrics["dci_importance"] == "hist"
     assert metrics["factor_names"] == ["position_x", "position_y", "size", "brightness"]
     assert np.shape(metrics["nmi"]) == (4, 8)
