@@ -21,8 +21,14 @@ from sklearn.base import (
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from ._nn import IMAGE_SIZES
-from ._training import ArrayDataset, concat_batches, history_frame
+from ._nn import WEIGHT_INITS, check_image_shape, initialize_weights_
+from ._training import (
+    PRECISIONS,
+    ArrayDataset,
+    concat_batches,
+    history_frame,
+    resolve_precision,
+)
 
 #: dtypes kept as they are; anything else is converted to the first (float32).
 _INPUT_DTYPES = (np.float32, np.uint8)
@@ -88,6 +94,8 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         "input_shape": [tuple, list, None],
         "network_size": [StrOptions({"cpu", "image_small", "image"})],
         "decoder": [StrOptions({"auto", "style", "conv"})],
+        "weight_init": [StrOptions(set(WEIGHT_INITS))],
+        "precision": [StrOptions(set(PRECISIONS))],
         "device": [StrOptions({"cpu", "cuda", "auto"})],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -145,12 +153,9 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
                     "architecture='conv' needs images: pass X of shape (n, C, H, W) or (n, H, W),"
                     " or flat rows with input_shape=(C, H, W)."
                 )
-            _, height, width = image_shape
-            if height != width or height not in IMAGE_SIZES:
-                raise ValueError(
-                    f"architecture='conv' needs square images of size {IMAGE_SIZES}; got "
-                    f"images of shape {image_shape}. Use architecture='mlp' for other sizes."
-                )
+            check_image_shape(
+                image_shape, "input_shape" if self.input_shape is not None else "X.shape[1:]"
+            )
             self.input_shape_ = image_shape
         else:
             self.input_shape_ = (self.n_features_in_,)
@@ -196,11 +201,13 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         self._resolve_input(X)
         self._check_params(X)
         device = resolve_device(self.device)
+        self.precision_ = resolve_precision(self.precision, device)
         seed = resolve_seed(self.random_state)
         devices = [torch.device(device).index or 0] if device.startswith("cuda") else []
         with torch.random.fork_rng(devices=devices):
             torch.manual_seed(seed)
-            net = self._build_net(self._build_module(), device)
+            module = initialize_weights_(self._build_module(), self.weight_init)
+            net = self._build_net(module, device)
             net.fit(self._dataset(X), None)
         self.net_ = net
         self.n_iter_ = len(net.history)
@@ -210,6 +217,10 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
 
     def _set_fitted_attributes(self):
         """Hook for subclasses: derived fitted attributes such as ``codebook_``."""
+
+    def _net_options(self):
+        """Options every sklq skorch net takes from the estimator: precision, memory format."""
+        return {"precision": self.precision_, "channels_last": self.architecture_ == "conv"}
 
     def _net_callbacks(self):
         from skorch.callbacks import ProgressBar

@@ -35,6 +35,10 @@ _COMMON_PARAMETERS = """\
     network_size : {"cpu", "image_small", "image"}, default="cpu"
         As in :class:`~sklq.LatentQuantizedAutoencoder`: the same networks.
     decoder : {"auto", "style", "conv"}, default="auto"
+    weight_init : {"signal_preserving", "reference"}, default="signal_preserving"
+        As in :class:`~sklq.LatentQuantizedAutoencoder`.
+    precision : {"auto", "float32", "bfloat16"}, default="auto"
+        As in :class:`~sklq.LatentQuantizedAutoencoder`.
     reconstruction_loss : {"auto", "bce", "mse"}, default="auto"
     device : {"cpu", "cuda", "auto"}, default="cpu"
     random_state : int, RandomState instance or None, default=None
@@ -46,6 +50,8 @@ _COMMON_ATTRIBUTES = """\
         The trained skorch net; ``net_.module_`` is the torch model.
     reconstruction_loss_, architecture_, input_shape_, sample_shape_, sample_dtype_ :
         As in :class:`~sklq.LatentQuantizedAutoencoder`.
+    precision_ : {"float32", "bfloat16"}
+        The precision ``precision`` resolved to.
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
     n_samples_fit_ : int
@@ -66,7 +72,8 @@ class _BaselineAutoencoder(BaseAutoencoder):
 
     def _set_common(self, n_latents, weight_decay, learning_rate, batch_size, max_epochs,
                     grad_clip_value, architecture, input_shape, network_size, decoder,
-                    reconstruction_loss, device, random_state, verbose, callbacks):
+                    weight_init, precision, reconstruction_loss, device, random_state, verbose,
+                    callbacks):
         self.n_latents = n_latents
         self.weight_decay = weight_decay
         self.learning_rate = learning_rate
@@ -77,6 +84,8 @@ class _BaselineAutoencoder(BaseAutoencoder):
         self.input_shape = input_shape
         self.network_size = network_size
         self.decoder = decoder
+        self.weight_init = weight_init
+        self.precision = precision
         self.reconstruction_loss = reconstruction_loss
         self.device = device
         self.random_state = random_state
@@ -115,10 +124,12 @@ class Autoencoder(_BaselineAutoencoder):
 
     def __init__(self, n_latents=10, *, weight_decay=0.0, learning_rate=1e-3, batch_size=128,
                  max_epochs=20, grad_clip_value=1.0, architecture="auto", input_shape=None,
-                 network_size="cpu", decoder="auto", reconstruction_loss="auto",
+                 network_size="cpu", decoder="auto", weight_init="signal_preserving",
+                 precision="auto", reconstruction_loss="auto",
                  device="cpu", random_state=None, verbose=0, callbacks=None):
         self._set_common(n_latents, weight_decay, learning_rate, batch_size, max_epochs,
                          grad_clip_value, architecture, input_shape, network_size, decoder,
+                         weight_init, precision,
                          reconstruction_loss, device, random_state, verbose, callbacks)
 
     def _build_latent(self):
@@ -168,12 +179,14 @@ class BioAE(_BaselineAutoencoder):
     def __init__(self, n_latents=10, *, activity_weight=0.01, nonnegativity_weight=1.0,
                  weight_decay=1e-4, learning_rate=1e-3, batch_size=128, max_epochs=20,
                  grad_clip_value=1.0, architecture="auto", input_shape=None,
-                 network_size="cpu", decoder="auto", reconstruction_loss="auto",
+                 network_size="cpu", decoder="auto", weight_init="signal_preserving",
+                 precision="auto", reconstruction_loss="auto",
                  device="cpu", random_state=None, verbose=0, callbacks=None):
         self.activity_weight = activity_weight
         self.nonnegativity_weight = nonnegativity_weight
         self._set_common(n_latents, weight_decay, learning_rate, batch_size, max_epochs,
                          grad_clip_value, architecture, input_shape, network_size, decoder,
+                         weight_init, precision,
                          reconstruction_loss, device, random_state, verbose, callbacks)
 
     def _build_latent(self):
@@ -246,11 +259,13 @@ class BetaVAE(_GaussianAutoencoder):
     def __init__(self, n_latents=10, *, beta=3.0, weight_decay=0.0, learning_rate=1e-3,
                  batch_size=128, max_epochs=20, grad_clip_value=1.0, architecture="auto",
                  input_shape=None, network_size="cpu", decoder="auto",
+                 weight_init="signal_preserving", precision="auto",
                  reconstruction_loss="auto", device="cpu", random_state=None, verbose=0,
                  callbacks=None):
         self.beta = beta
         self._set_common(n_latents, weight_decay, learning_rate, batch_size, max_epochs,
                          grad_clip_value, architecture, input_shape, network_size, decoder,
+                         weight_init, precision,
                          reconstruction_loss, device, random_state, verbose, callbacks)
 
     def _build_latent(self):
@@ -294,11 +309,13 @@ class BetaTCVAE(_GaussianAutoencoder):
     def __init__(self, n_latents=10, *, beta=3.0, weight_decay=0.0, learning_rate=1e-3,
                  batch_size=128, max_epochs=20, grad_clip_value=1.0, architecture="auto",
                  input_shape=None, network_size="cpu", decoder="auto",
+                 weight_init="signal_preserving", precision="auto",
                  reconstruction_loss="auto", device="cpu", random_state=None, verbose=0,
                  callbacks=None):
         self.beta = beta
         self._set_common(n_latents, weight_decay, learning_rate, batch_size, max_epochs,
                          grad_clip_value, architecture, input_shape, network_size, decoder,
+                         weight_init, precision,
                          reconstruction_loss, device, random_state, verbose, callbacks)
 
     def _build_latent(self):
@@ -364,6 +381,7 @@ class VQVAE(_BaselineAutoencoder):
                  quantization_weight=1.0, commitment_weight=0.25, weight_decay=0.01,
                  learning_rate=1e-3, batch_size=128, max_epochs=20, grad_clip_value=1.0,
                  architecture="auto", input_shape=None, network_size="cpu", decoder="auto",
+                 weight_init="signal_preserving", precision="auto",
                  reconstruction_loss="auto", device="cpu", random_state=None, verbose=0,
                  callbacks=None):
         self.codebook_size = codebook_size
@@ -372,6 +390,7 @@ class VQVAE(_BaselineAutoencoder):
         self.commitment_weight = commitment_weight
         self._set_common(n_latents, weight_decay, learning_rate, batch_size, max_epochs,
                          grad_clip_value, architecture, input_shape, network_size, decoder,
+                         weight_init, precision,
                          reconstruction_loss, device, random_state, verbose, callbacks)
 
     def _n_encoder_outputs(self):

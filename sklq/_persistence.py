@@ -275,6 +275,7 @@ def load(path, *, device=None):
     import torch
 
     from ._base import resolve_device
+    from ._training import resolve_precision
 
     try:
         cls = _estimator_class(name)
@@ -314,6 +315,7 @@ def load(path, *, device=None):
         raise ModelFileError(f"{label}: the network weights cannot be read: {exc}.") from exc
 
     target = resolve_device(estimator.device)
+    estimator.precision_ = resolve_precision(estimator.precision, target)
     with torch.random.fork_rng(devices=[]):  # building initialises weights: keep RNG intact
         net = estimator._build_net(estimator._build_module(), target)
         net.initialize()

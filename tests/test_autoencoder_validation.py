@@ -114,14 +114,41 @@ def test_input_shape_must_match_n_features(tabular):
         )
 
 
-def test_conv_needs_supported_square_images(tabular):
+def test_conv_needs_images_of_8_to_256_pixels_per_side(tabular):
     with pytest.raises(ValueError, match="architecture='conv' needs images"):
         LatentQuantizedAutoencoder(2, architecture="conv", **FAST).fit(tabular)
-    with pytest.raises(ValueError, match=r"square images.*\(1, 16, 8\)"):
-        LatentQuantizedAutoencoder(2, **FAST).fit(np.zeros((3, 1, 16, 8), dtype=np.float32))
+    with pytest.raises(ValueError, match=r"X.shape\[1:\]=\(1, 4, 4\): .* 8 to 256 pixels"):
+        LatentQuantizedAutoencoder(2, **FAST).fit(np.zeros((3, 4, 4), dtype=np.float32))
+    with pytest.raises(ValueError, match=r"input_shape=\(1, 8, 300\): .* 8 to 256 pixels"):
+        LatentQuantizedAutoencoder(2, input_shape=(1, 8, 300), **FAST).fit(
+            np.zeros((3, 2400), dtype=np.float32)
+        )
     # the MLP takes any image shape
     est = LatentQuantizedAutoencoder(2, architecture="mlp", **FAST)
-    assert est.fit(np.zeros((3, 1, 16, 8), dtype=np.float32)).input_shape_ == (128,)
+    assert est.fit(np.zeros((3, 1, 4, 4), dtype=np.float32)).input_shape_ == (16,)
+
+
+@pytest.mark.parametrize("sample_shape", [(28, 28), (3, 96, 96), (1, 64, 48), (2, 8, 13)])
+def test_conv_networks_take_any_image_size(sample_shape):
+    X = np.random.default_rng(0).random((6, *sample_shape), dtype=np.float32)
+    est = LatentQuantizedAutoencoder(3, batch_size=4, max_epochs=1, random_state=0).fit(X)
+    assert est.architecture_ == "conv"
+    assert est.inverse_transform(est.transform(X)).shape == X.shape
+    # the same images as flat rows with input_shape
+    flat = X.reshape(len(X), -1)
+    rows = LatentQuantizedAutoencoder(3, batch_size=4, max_epochs=1, random_state=0,
+                                      input_shape=sample_shape).fit(flat)
+    assert rows.architecture_ == "conv"
+    assert rows.inverse_transform(rows.transform(flat)).shape == flat.shape
+    np.testing.assert_array_equal(rows.transform(flat), est.transform(X))
+
+
+@pytest.mark.parametrize(
+    ("param", "value"), [("precision", "fp16"), ("weight_init", "kaiming")]
+)
+def test_invalid_precision_and_init_are_refused(tabular, param, value):
+    with pytest.raises(ValueError, match=f"'{param}' parameter .* Got '{value}'"):
+        LatentQuantizedAutoencoder(2, **{param: value}, **FAST).fit(tabular)
 
 
 def test_unknown_encode_output(fitted, tabular):

@@ -163,8 +163,8 @@ def in_process_error(capsys, argv, code, *fragments):
 
 def test_estimator_refusals_are_one_line(user_data, model_file, tmp_path, capsys):
     odd = tmp_path / "odd.npy"
-    np.save(odd, np.zeros((4, 1, 20, 20), dtype=np.float32))
-    in_process_error(capsys, ["fit", odd, "--epochs", 1], 1, "square images of size")
+    np.save(odd, np.zeros((4, 1, 4, 4), dtype=np.float32))
+    in_process_error(capsys, ["fit", odd, "--epochs", 1], 1, "8 to 256 pixels per side")
     wrong = tmp_path / "wrong.npz"
     np.savez(wrong, X=np.zeros((10, 1, 32, 32), dtype=np.float32), factors=np.zeros((10, 2)))
     in_process_error(capsys, ["traverse", model_file, wrong, "--out", tmp_path / "t.png"], 1,

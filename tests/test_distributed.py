@@ -6,6 +6,7 @@ every process here trains single-threaded.
 """
 
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -82,7 +83,11 @@ def assert_same_cv_results(actual, expected):
 @pytest.fixture(scope="module")
 def serial_results(squares):
     X, factors = squares
-    cv_results = _search().fit(X, factors).cv_results_
+    with warnings.catch_warnings():
+        # 12 training steps can leave a single active latent: InfoC says so; the test only
+        # compares the serial and the distributed search.
+        warnings.filterwarnings("ignore", message="Only one active latent")
+        cv_results = _search().fit(X, factors).cv_results_
     for name in SCORER_NAMES:
         assert np.isfinite(cv_results[f"mean_test_{name}"]).all()
     return cv_results

@@ -110,10 +110,10 @@ def test_transform_is_the_quantized_code_of_real_data(fitted, images):
         np.testing.assert_array_equal(Z[:, j], fitted.codebook_[j][indices[:, j]])
         nearest = np.abs(continuous[:, j, None] - fitted.codebook_[j]).argmin(axis=1)
         np.testing.assert_array_equal(indices[:, j], nearest)
-    with torch.no_grad():
-        module = fitted.net_.module_
-        expected = module.encoder(torch.from_numpy(images)).numpy()
-    np.testing.assert_allclose(continuous, expected, rtol=1e-5, atol=1e-6)
+    net = fitted.net_
+    with torch.no_grad(), net.autocast():  # the precision and layout transform runs in
+        expected = net.module_.encoder(net.prepare_batch(torch.from_numpy(images)))
+    np.testing.assert_allclose(continuous, expected.float().numpy(), rtol=1e-5, atol=1e-6)
 
 
 def test_continuous_transform_is_the_encoder_output(fitted_continuous, images):
@@ -130,9 +130,10 @@ def test_inverse_transform_is_the_generator(which, request):
     X_gen = est.inverse_transform(Z)
     assert X_gen.shape == (5, 1, 16, 16) and X_gen.dtype == np.float32
     assert X_gen.min() >= 0 and X_gen.max() <= 1
-    with torch.no_grad():
-        expected = torch.sigmoid(est.net_.module_.generator(torch.from_numpy(Z))).numpy()
-    np.testing.assert_allclose(X_gen, expected, rtol=1e-5, atol=1e-6)
+    with torch.no_grad(), est.net_.autocast():
+        logits = est.net_.module_.generator(torch.from_numpy(Z))
+    np.testing.assert_allclose(X_gen, torch.sigmoid(logits.float()).numpy(), rtol=1e-5,
+                               atol=1e-6)
 
 
 def test_sample_draws_codes_from_the_codebook(fitted):

@@ -1,6 +1,7 @@
 """Encoders, decoders and blocks: shapes, layer order and the reference's details (spec §3-4)."""
 
 import math
+import re
 
 import pytest
 import torch
@@ -13,6 +14,8 @@ from sklq._nn import (
     StyleConvTransposeBlock,
     StyleDecoder,
     build_encoder_decoder,
+    conv_plan,
+    deconv_plan,
 )
 
 
@@ -45,9 +48,50 @@ def test_mlp_networks_shapes():
     assert sum(isinstance(m, nn.LayerNorm) for m in encoder.modules()) == 4
 
 
-def test_unsupported_image_size_is_rejected():
-    with pytest.raises(ValueError, match="input_shape=\\(1, 24, 24\\)"):
-        build_encoder_decoder((1, 24, 24), 2, 2, architecture="conv")
+def test_image_sizes_outside_8_to_256_are_rejected():
+    for shape in [(1, 4, 4), (1, 7, 64), (3, 64, 257)]:
+        with pytest.raises(ValueError, match=re.escape(f"input_shape={shape}")):
+            build_encoder_decoder(shape, 2, 2, architecture="conv")
+
+
+@pytest.mark.parametrize("network_size", ["cpu", "image_small", "image"])
+@pytest.mark.parametrize("decoder", ["style", "conv"])
+@pytest.mark.parametrize("shape", [(1, 28, 28), (3, 64, 48), (1, 8, 8), (2, 13, 256)])
+def test_conv_networks_take_any_image_size(network_size, decoder, shape):
+    encoder, dec = build_encoder_decoder(shape, 3, 3, architecture="conv",
+                                         network_size=network_size, decoder=decoder)
+    with torch.no_grad():
+        assert encoder(torch.rand(2, *shape)).shape == (2, 3)
+        assert dec(torch.rand(2, 3)).shape == (2, *shape)
+
+
+def test_conv_plan_by_hand():
+    # k4 s2 p1: out = floor(n / 2); a 1-pixel side is no longer strided (k1 s1 p0)
+    plan = conv_plan((28, 12), CONV_LAYOUTS["cpu"])
+    assert [step.out_size for step in plan] == [(14, 6), (7, 3), (3, 1), (1, 1)]
+    assert plan[3].kernel == (4, 1) and plan[3].stride == (2, 1) and plan[3].padding == (1, 0)
+    # the decoder gives back every size, adding the row a floor division dropped:
+    # (out - 1) * s - 2p + k + output_padding = in
+    back = deconv_plan(plan, CONV_LAYOUTS["cpu"])
+    assert [step.out_size for step in back] == [(3, 1), (7, 3), (14, 6), (28, 12)]
+    assert [step.output_padding for step in back] == [(1, 0), (1, 1), (0, 0), (0, 0)]
+    # the reference's decoder keeps its own order: two stride-1 blocks, then the upsampling
+    image = deconv_plan(conv_plan((64, 64), CONV_LAYOUTS["image"]), CONV_LAYOUTS["image"])
+    assert [step.stride for step in image[:3]] == [(1, 1), (1, 1), (2, 2)]
+    assert [step.out_size for step in image[2::3]] == [(8, 8), (16, 16), (32, 32), (64, 64)]
+
+
+def test_no_instance_norm_on_maps_too_small_to_normalise():
+    # image_small at 16 px: the last encoder block's map is 1x1, where instance norm outputs
+    # exactly 0 for every input; the network leaves it out there (and only there)
+    encoder, decoder = build_encoder_decoder((1, 16, 16), 4, 4, architecture="conv",
+                                             network_size="image_small", decoder="style")
+    norms = [isinstance(block[1], nn.GroupNorm) for block in encoder.conv]
+    assert norms == [True, True, True, False]
+    assert [block.normalize for block in decoder.blocks] == [True, True, True, True]
+    torch.manual_seed(0)
+    with torch.no_grad():
+        assert encoder(torch.rand(64, 1, 16, 16)).std(dim=0).min() > 1e-3
 
 
 def test_conv_block_order_and_no_bias():
@@ -99,7 +143,8 @@ def test_style_block_relu_modulation_hand_computed():
 
 
 def test_style_decoder_input_map_and_output_conv():
-    decoder = StyleDecoder(4, (3, 16, 16), CONV_LAYOUTS["image_small"], transition_size=1)
+    plan = conv_plan((16, 16), CONV_LAYOUTS["image_small"])
+    decoder = StyleDecoder(4, (3, 16, 16), CONV_LAYOUTS["image_small"], plan)
     assert isinstance(decoder.input_map, nn.Parameter)
     assert decoder.input_map.shape == (512, 1, 1)
     assert torch.all(decoder.input_map == 0.1)

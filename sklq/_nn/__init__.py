@@ -9,10 +9,13 @@ from ._blocks import (
     StyleConvTransposeBlock,
     reset_conv_transpose_,
 )
+from ._float32 import float32_call
 from ._infogan import InfoGANModule, UniformLatent, gradient_penalty
+from ._init import WEIGHT_INITS, initialize_weights_
 from ._networks import (
     CONV_LAYOUTS,
-    IMAGE_SIZES,
+    MAX_IMAGE_SIDE,
+    MIN_IMAGE_SIDE,
     MLP_LAYOUTS,
     ConvDecoder,
     ConvEncoder,
@@ -20,13 +23,18 @@ from ._networks import (
     MLPEncoder,
     StyleDecoder,
     build_encoder_decoder,
+    check_image_shape,
+    conv_plan,
+    deconv_plan,
 )
 from ._quantizer import LatentQuantizer, QuantizerOutput
 
 __all__ = [
     "CONV_LAYOUTS",
-    "IMAGE_SIZES",
+    "MAX_IMAGE_SIDE",
+    "MIN_IMAGE_SIDE",
     "MLP_LAYOUTS",
+    "WEIGHT_INITS",
     "ConvBlock",
     "ConvDecoder",
     "ConvEncoder",
@@ -42,6 +50,11 @@ __all__ = [
     "StyleDecoder",
     "UniformLatent",
     "build_encoder_decoder",
+    "check_image_shape",
+    "conv_plan",
+    "deconv_plan",
+    "float32_call",
     "gradient_penalty",
+    "initialize_weights_",
     "reset_conv_transpose_",
 ]

@@ -2,6 +2,8 @@
 
 from torch import nn
 
+from ._float32 import float32_call
+
 
 class LatentAutoencoder(nn.Module):
     """An encoder, a latent module and a decoder.
@@ -9,6 +11,10 @@ class LatentAutoencoder(nn.Module):
     The latent module (e.g. :class:`~sklq._nn.LatentQuantizer`) maps the encoder output to
     an output tuple whose ``straight_through`` field the decoder consumes, and names its own
     loss terms in ``regularization_losses(output)``.
+
+    Under bfloat16 autocast only the encoder and the decoder compute in bfloat16: the
+    latent module runs in float32 (:func:`~sklq._nn.float32_call`) and the decoder's output
+    is returned as float32, so the losses are float32 too.
 
     Parameters
     ----------
@@ -22,10 +28,10 @@ class LatentAutoencoder(nn.Module):
         self.decoder = decoder
 
     def encode(self, x):
-        return self.latent(self.encoder(x))
+        return float32_call(self.latent, self.encoder(x))
 
     def decode(self, z):
-        return self.decoder(z)
+        return self.decoder(z).float()
 
     def forward(self, x):
         latent_output = self.encode(x)

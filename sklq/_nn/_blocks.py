@@ -8,6 +8,11 @@ from torch.nn import functional as F
 LEAKY_RELU_SLOPE = 0.2
 INSTANCE_NORM_EPS = 1e-6
 
+#: Instance norm is applied only to maps with at least this many positions (H·W). On a 1×1
+#: map it outputs exactly 0 whatever the input (the reference's 4-block encoder at 16 px
+#: sent std 8e-7 to its head), on a 1×2 map only ±1; the networks drop the norm there.
+MIN_NORMALIZED_POSITIONS = 4
+
 
 def make_activation(name):
     """``"relu"``, ``"leaky_relu"`` (slope 0.2), ``"sigmoid"``, ``"tanh"`` or ``"none"``."""
@@ -59,12 +64,17 @@ class ConvBlock(nn.Sequential):
 
 
 class ConvTransposeBlock(nn.Sequential):
-    """ConvTranspose2d (no bias, reference init) → normalisation → activation."""
+    """ConvTranspose2d (no bias, reference init) → normalisation → activation.
+
+    ``output_padding`` (per side, less than the stride) adds rows/columns at the bottom and
+    right so that the block can invert a strided convolution of an odd-sized map.
+    """
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
-                 norm="instance", activation="leaky_relu"):
+                 norm="instance", activation="leaky_relu", output_padding=0):
         conv = nn.ConvTranspose2d(
-            in_channels, out_channels, kernel_size, stride, padding, bias=False
+            in_channels, out_channels, kernel_size, stride, padding,
+            output_padding=output_padding, bias=False,
         )
         reset_conv_transpose_(conv)
         super().__init__(conv, make_norm2d(norm, out_channels), make_activation(activation))
@@ -100,18 +110,25 @@ class StyleConvTransposeBlock(nn.Module):
     ``h = InstanceNorm(LeakyReLU(ConvT(x)))`` (no affine), then ``h * scale + bias`` with
     ``scale, bias = split(ReLU(Linear(w)))``: both non-negative, and ``scale`` is used as it
     is (not ``1 + scale``), as in the reference.
+
+    ``normalize=False`` drops the instance norm (for maps too small to normalise, see
+    :data:`MIN_NORMALIZED_POSITIONS`); ``output_padding`` as in :class:`ConvTransposeBlock`.
     """
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride, padding, style_size):
+    def __init__(self, in_channels, out_channels, kernel_size, stride, padding, style_size,
+                 output_padding=0, normalize=True):
         super().__init__()
         self.conv = nn.ConvTranspose2d(
-            in_channels, out_channels, kernel_size, stride, padding, bias=False
+            in_channels, out_channels, kernel_size, stride, padding,
+            output_padding=output_padding, bias=False,
         )
         reset_conv_transpose_(self.conv)
         self.conditioning = DenseBlock(style_size, 2 * out_channels, "none", "relu")
+        self.normalize = normalize
 
     def forward(self, x, w):
         h = F.leaky_relu(self.conv(x), LEAKY_RELU_SLOPE)
-        h = F.group_norm(h, h.shape[1], eps=INSTANCE_NORM_EPS)
+        if self.normalize:
+            h = F.group_norm(h, h.shape[1], eps=INSTANCE_NORM_EPS)
         scale, bias = self.conditioning(w).chunk(2, dim=1)
         return h * scale[:, :, None, None] + bias[:, :, None, None]

@@ -4,6 +4,7 @@ module and the two-sided gradient penalty."""
 import torch
 from torch import nn
 
+from ._float32 import float32_call
 from ._quantizer import QuantizerOutput
 
 
@@ -80,7 +81,12 @@ class InfoGANModule(nn.Module):
     -----
     Parameter names start with ``encoder.`` and ``critic.`` (trained by the critic step)
     or ``generator.`` and ``latent.`` (trained by the generator step).
+
+    Under bfloat16 autocast the latent module runs in float32 and the critic's scores and
+    the generator's output are float32 (as in :class:`~sklq._nn.LatentAutoencoder`).
     """
+
+    OUTPUT_LAYERS = ("critic",)
 
     def __init__(self, encoder, latent, generator, output_activation="sigmoid"):
         super().__init__()
@@ -99,11 +105,11 @@ class InfoGANModule(nn.Module):
 
     def value(self, features):
         """Critic head: one unbounded score per sample, shape ``(n,)``."""
-        return self.critic(features).squeeze(-1)
+        return self.critic(features).squeeze(-1).float()
 
     def latent_output(self, features):
         """Latent head followed by the latent module."""
-        return self.latent(self.encoder.head(features))
+        return float32_call(self.latent, self.encoder.head(features))
 
     def critique(self, x):
         """The critic's score ``D(x)`` of each sample, shape ``(n,)``."""
@@ -121,7 +127,7 @@ class InfoGANModule(nn.Module):
     # generator
     def decode(self, z):
         """The generator's logits for codes ``z``."""
-        return self.generator(z)
+        return self.generator(z).float()
 
     def generate(self, z):
         """Generated data for codes ``z``: ``sigmoid(G(z))`` (or ``G(z)`` for "identity")."""

@@ -18,6 +18,11 @@ from ._quantizer import QuantizerOutput
 
 _LOG_2PI = math.log(2 * math.pi)
 
+#: Floor of a Gaussian posterior's standard deviation. ``softplus(s)`` underflows to 0 in
+#: float32 for ``s < -104`` (an encoder fed unscaled inputs can emit that in its first
+#: steps), and ``log 0`` makes every loss NaN; the reference has no floor.
+MIN_POSTERIOR_SCALE = 1e-6
+
 
 class ContinuousLatent(nn.Module):
     """The encoder output used as it is (a plain autoencoder's latent).
@@ -72,7 +77,8 @@ class GaussianOutput(NamedTuple):
 
 class GaussianLatent(nn.Module):
     """Diagonal Gaussian posterior (β-VAE): the encoder emits ``2 * n_latents`` values
-    ``(mu, s)``; ``sigma = softplus(s)``; ``z = mu + sigma * eps`` in training, ``mu`` in eval.
+    ``(mu, s)``; ``sigma = softplus(s)`` (at least :data:`MIN_POSTERIOR_SCALE`);
+    ``z = mu + sigma * eps`` in training, ``mu`` in eval.
 
     Its loss term ``kl`` is ``mean_j(-log sigma_j + (mu_j**2 + sigma_j**2 - 1) / 2)``
     averaged over the batch.
@@ -92,7 +98,7 @@ class GaussianLatent(nn.Module):
 
     def forward(self, encoded):
         mu, s = encoded.chunk(2, dim=1)
-        sigma = F.softplus(s)
+        sigma = F.softplus(s).clamp_min(MIN_POSTERIOR_SCALE)
         z = mu + sigma * torch.randn_like(mu) if self.training else mu
         return GaussianOutput(mu, mu, z, None, sigma)
 

@@ -10,6 +10,8 @@ from skorch import NeuralNet
 from skorch.callbacks import PassthroughScoring
 from skorch.utils import to_device
 
+from ._precision import autocast
+
 #: Parameters outside the weight-decayed, gradient-clipped group (spec §5): every bias
 #: (linear, conv and normalisation layers) and the latent module's codebook.
 NO_DECAY_PATTERNS = ("*bias", "latent.codebook")
@@ -44,14 +46,44 @@ class LatentNet(NeuralNet):
     loss_term_names : tuple of str
         Loss terms recorded per batch and averaged per epoch in the history, as
         ``"<name>_loss"`` columns.
+    precision : {"float32", "bfloat16"}, default="float32"
+        Resolved precision (:func:`~sklq._training.resolve_precision`): the module's
+        forward passes, in training and inference, run under bfloat16 autocast or not.
+    channels_last : bool, default=False
+        Keep the module's 4-D weights and the image batches in channels-last memory format
+        (faster convolutions on CPUs and GPUs; results equal up to rounding).
     """
 
     def __init__(self, *args, grad_clip_value=None, loss_weights=None, loss_term_names=(),
-                 **kwargs):
+                 precision="float32", channels_last=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.grad_clip_value = grad_clip_value
         self.loss_weights = loss_weights
         self.loss_term_names = tuple(loss_term_names)
+        self.precision = precision
+        self.channels_last = channels_last
+
+    # ------------------------------------------------------ precision, layout
+    def initialize_module(self):
+        super().initialize_module()
+        if self.channels_last:
+            self.module_.to(memory_format=torch.channels_last)
+        return self
+
+    def autocast(self):
+        """The autocast context of the net's precision on its device."""
+        return autocast(self.precision, self.device)
+
+    def prepare_batch(self, x):
+        """A batch on the net's device, in the net's memory format."""
+        x = to_device(x, self.device)
+        if self.channels_last and x.dim() == 4:
+            x = x.contiguous(memory_format=torch.channels_last)
+        return x
+
+    def infer(self, x, **fit_params):
+        with self.autocast():
+            return self.module_(self.prepare_batch(x), **fit_params)
 
     def get_default_callbacks(self):
         terms = [
@@ -79,7 +111,8 @@ class LatentNet(NeuralNet):
             self.history.record_batch(f"{name}_loss", value)
 
     def map_batches(self, dataset, function, per_sample=False):
-        """Apply ``function`` to every batch of ``dataset`` in eval mode, without gradients.
+        """Apply ``function`` to every batch of ``dataset`` in eval mode, without gradients,
+        in the net's precision and memory format; floating results come back as float32.
 
         Runs inside ``torch.random.fork_rng``: iterating a ``DataLoader`` draws its base
         seed from the global torch generator, which inference must leave untouched.
@@ -94,15 +127,18 @@ class LatentNet(NeuralNet):
         self._set_training(False)
         results = []
         size = getattr(self, "iterator_valid__batch_size", None) or self.batch_size
-        with torch.no_grad(), torch.random.fork_rng(devices=[]):
+        with torch.no_grad(), torch.random.fork_rng(devices=[]), self.autocast():
             for Xi, _ in self.get_iterator(dataset, training=False):
-                Xi = to_device(Xi, self.device)
+                Xi = self.prepare_batch(Xi)
                 n = len(Xi)
                 if per_sample and 0 < n < size:
                     padded = Xi[torch.arange(size, device=Xi.device) % n]
-                    results.append(function(padded)[:n])
+                    result = function(padded)[:n]
                 else:
-                    results.append(function(Xi))
+                    result = function(Xi)
+                if torch.is_tensor(result) and result.is_floating_point():
+                    result = result.float()
+                results.append(result)
         return results
 
 

@@ -6,7 +6,6 @@ from contextlib import contextmanager
 import torch
 from skorch.callbacks import PassthroughScoring
 from skorch.dataset import unpack_data
-from skorch.utils import to_device
 from torch.nn import functional as F
 
 from .._nn import gradient_penalty
@@ -127,17 +126,19 @@ class InfoGANNet(LatentNet):
         critic, generator = split_critic_generator(module.named_parameters())
         n = len(x_real)
         self.optimizer_.zero_grad(set_to_none=True)
-        with torch.no_grad():
+        with torch.no_grad(), self.autocast():
             z_fake, _ = module.latent.sample(n)
             x_fake = module.generate(z_fake)
         with frozen(p for _, p in generator):
-            features = module.features(torch.cat([x_real, x_fake]))
-            values = module.value(features)
+            with self.autocast():
+                features = module.features(torch.cat([x_real, x_fake]))
+                values = module.value(features)
+                latent_output = module.latent_output(features[n:])
+                penalty = gradient_penalty(module.critique, x_real, x_fake)
             value_real, value_fake = values[:n], values[n:]
-            latent_output = module.latent_output(features[n:])
             terms = {
                 "value": (value_fake - value_real).mean(),
-                "gradient_penalty": gradient_penalty(module.critique, x_real, x_fake),
+                "gradient_penalty": penalty,
                 "latent": F.mse_loss(latent_output.straight_through, z_fake),
                 **module.latent.regularization_losses(latent_output),
             }
@@ -154,7 +155,8 @@ class InfoGANNet(LatentNet):
         self.generator_optimizer_.zero_grad(set_to_none=True)
         with frozen(p for _, p in critic):
             z_fake, _ = module.latent.sample(n_samples)
-            latent_output, value_fake = module.encode_and_critique(module.generate(z_fake))
+            with self.autocast():
+                latent_output, value_fake = module.encode_and_critique(module.generate(z_fake))
             terms = {
                 "value": -value_fake.mean(),
                 "latent": F.mse_loss(latent_output.straight_through, z_fake),
@@ -169,7 +171,7 @@ class InfoGANNet(LatentNet):
     def train_step(self, batch, **fit_params):
         self._set_training(True)
         x_real, _ = unpack_data(batch)
-        x_real = to_device(x_real, self.device)
+        x_real = self.prepare_batch(x_real)
         loss, terms = self.critic_step(x_real, batch)
         self.record_loss_terms(terms)  # fails clearly on NaN/inf
         self.history.record_batch("wasserstein_estimate", -float(terms["value"].detach()))
