@@ -31,11 +31,25 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import machine_summary, write_section  # noqa: E402
 
 from sklq import LatentQuantizedInfoGAN  # noqa: E402
-from sklq._nn import InfoGANModule, LatentQuantizer, build_encoder_decoder  # noqa: E402
-from sklq._training import is_decayed, split_critic_generator  # noqa: E402
+from sklq._nn import (  # noqa: E402
+    CONV_LAYOUTS,
+    InfoGANModule,
+    LatentQuantizer,
+    build_encoder_decoder,
+    float32_call,
+    initialize_weights_,
+)
+from sklq._training import (  # noqa: E402
+    autocast,
+    is_decayed,
+    resolve_precision,
+    split_critic_generator,
+)
 from sklq.datasets import make_squares  # noqa: E402
 
 N_LATENTS, N_VALUES = 8, 10
+#: the precision fit resolves by default here; the plain loop uses it too
+PRECISION = resolve_precision("auto", "cpu")
 EPOCHS = 3
 ROUNDS = 3
 CONFIGS = [
@@ -65,6 +79,10 @@ def plain_fit(X, batch_size, decoder, seed, critic_steps_per_generator_step=5, l
             X.shape[1:], N_LATENTS, N_LATENTS, architecture="conv", decoder=decoder
         )
         module = InfoGANModule(encoder, LatentQuantizer(N_LATENTS, N_VALUES), generator)
+        initialize_weights_(module)
+        memory_format = (torch.channels_last if CONV_LAYOUTS["cpu"].channels_last
+                         else torch.contiguous_format)
+        module.to(memory_format=memory_format)
         sides = split_critic_generator(module.named_parameters())
         optimizers, clipped = [], []
         for named in sides:
@@ -77,7 +95,7 @@ def plain_fit(X, batch_size, decoder, seed, critic_steps_per_generator_step=5, l
             clipped.append(decayed)
         critic_optimizer, generator_optimizer = optimizers
         critic_params = [p for _, p in sides[0]]
-        data = torch.from_numpy(X)
+        data = torch.from_numpy(X).contiguous(memory_format=memory_format)
         n, step = len(data), 0
         for _ in range(EPOCHS):
             for batch_indices in torch.randperm(n).split(batch_size):
@@ -85,17 +103,18 @@ def plain_fit(X, batch_size, decoder, seed, critic_steps_per_generator_step=5, l
                 b = len(x_real)
                 # critic / encoder step
                 critic_optimizer.zero_grad(set_to_none=True)
-                with torch.no_grad():
+                with torch.no_grad(), autocast(PRECISION, "cpu"):
                     z_fake, _ = module.latent.sample(b)
-                    x_fake = torch.sigmoid(module.generator(z_fake))
+                    x_fake = torch.sigmoid(module.generator(z_fake).float())
                 module.latent.codebook.requires_grad_(False)
-                features = module.encoder.features(torch.cat([x_real, x_fake]))
-                values = module.critic(features).squeeze(-1)
-                q = module.latent(module.encoder.head(features[b:]))
-                eps = torch.rand(b, 1, 1, 1)
-                x_int = (eps * x_real + (1 - eps) * x_fake).requires_grad_(True)
-                score = module.critic(module.encoder.features(x_int)).sum()
-                (grad,) = torch.autograd.grad(score, x_int, create_graph=True)
+                with autocast(PRECISION, "cpu"):
+                    features = module.encoder.features(torch.cat([x_real, x_fake]))
+                    values = module.critic(features).squeeze(-1).float()
+                    q = float32_call(module.latent, module.encoder.head(features[b:]))
+                    eps = torch.rand(b, 1, 1, 1)
+                    x_int = (eps * x_real + (1 - eps) * x_fake).requires_grad_(True)
+                    score = module.critic(module.encoder.features(x_int)).float().sum()
+                    (grad,) = torch.autograd.grad(score, x_int, create_graph=True)
                 gp = (grad.flatten(1).norm(dim=1) - 1).pow(2).mean()
                 loss = (
                     (values[b:] - values[:b]).mean() + gp_weight * gp
@@ -115,10 +134,13 @@ def plain_fit(X, batch_size, decoder, seed, critic_steps_per_generator_step=5, l
                 for p in critic_params:
                     p.requires_grad_(False)
                 z_fake, _ = module.latent.sample(b)
-                features = module.encoder.features(torch.sigmoid(module.generator(z_fake)))
-                q = module.latent(module.encoder.head(features))
+                with autocast(PRECISION, "cpu"):
+                    x_fake = torch.sigmoid(module.generator(z_fake).float())
+                    features = module.encoder.features(x_fake)
+                    q = float32_call(module.latent, module.encoder.head(features))
+                    value = module.critic(features).float()
                 loss = (
-                    -module.critic(features).mean()
+                    -value.mean()
                     + latent_weight * F.mse_loss(q.straight_through, z_fake)
                     + q_weight * (q.continuous.detach() - q.quantized).pow(2).mean()
                     + c_weight * (q.continuous - q.quantized.detach()).pow(2).mean()
@@ -142,7 +164,8 @@ def main():
         "",
         f"`LatentQuantizedInfoGAN.fit` ({N_LATENTS} latents x {N_VALUES} values, "
         f'network_size="cpu", defaults of the paper: 5 critic steps per generator step) '
-        f"against a plain PyTorch loop doing the same alternating steps on the same network, "
+        f"against a plain PyTorch loop doing the same alternating steps on the same network "
+        f"(signal-preserving init), in the same precision ({PRECISION}) and memory layout, "
         f"batch and data; {EPOCHS} epochs over the 1,600 Squares images, best of "
         f"{ROUNDS} alternating runs each. Target: ratio >= 0.9.",
         "",

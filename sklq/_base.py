@@ -21,7 +21,7 @@ from sklearn.base import (
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from ._nn import WEIGHT_INITS, check_image_shape, initialize_weights_
+from ._nn import CONV_LAYOUTS, WEIGHT_INITS, check_image_shape, initialize_weights_
 from ._training import (
     PRECISIONS,
     ArrayDataset,
@@ -220,7 +220,9 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
 
     def _net_options(self):
         """Options every sklq skorch net takes from the estimator: precision, memory format."""
-        return {"precision": self.precision_, "channels_last": self.architecture_ == "conv"}
+        channels_last = (self.architecture_ == "conv"
+                         and CONV_LAYOUTS[self.network_size].channels_last)
+        return {"precision": self.precision_, "channels_last": channels_last}
 
     def _net_callbacks(self):
         from skorch.callbacks import ProgressBar

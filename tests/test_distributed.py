@@ -6,7 +6,6 @@ every process here trains single-threaded.
 """
 
 import os
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +28,10 @@ WORKER_ENV = {
     "OPENBLAS_NUM_THREADS": "1",
     "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p),
 }
+
+# 12 training steps can leave a single active latent, and InfoC warns about it; these tests
+# only compare the serial and the distributed searches.
+pytestmark = pytest.mark.filterwarnings("ignore:Only one active latent")
 
 PARAM_GRID = {"weight_decay": [0.0, 0.1], "n_values_per_latent": [3, 5]}
 SCORER_NAMES = ["infom", "infoc", "infoe", "mig"]
@@ -83,11 +86,7 @@ def assert_same_cv_results(actual, expected):
 @pytest.fixture(scope="module")
 def serial_results(squares):
     X, factors = squares
-    with warnings.catch_warnings():
-        # 12 training steps can leave a single active latent: InfoC says so; the test only
-        # compares the serial and the distributed search.
-        warnings.filterwarnings("ignore", message="Only one active latent")
-        cv_results = _search().fit(X, factors).cv_results_
+    cv_results = _search().fit(X, factors).cv_results_
     for name in SCORER_NAMES:
         assert np.isfinite(cv_results[f"mean_test_{name}"]).all()
     return cv_results

@@ -111,7 +111,8 @@ def he_normal_(layer, gain=1.0, in_size=None):
     >>> from torch import nn
     >>> _ = torch.manual_seed(0)
     >>> layer = he_normal_(nn.Linear(4000, 100), gain=2.0)
-    >>> round(float(layer.weight.std() * 4000**0.5), 1), float(layer.bias.abs().max())
+    >>> weight, bias = layer.weight.detach(), layer.bias.detach()
+    >>> round(float(weight.std() * 4000**0.5), 1), float(bias.abs().max())
     (2.0, 0.0)
     """
     std = gain / math.sqrt(effective_fan_in(layer, in_size))
@@ -144,8 +145,9 @@ def initialize_weights_(module, weight_init="signal_preserving"):
     >>> _ = torch.manual_seed(0)
     >>> encoder, _ = build_encoder_decoder((1, 32, 32), 4, 4, architecture="conv")
     >>> x = torch.rand(64, 1, 32, 32)
-    >>> before = float(encoder(x).std(dim=0).median())
-    >>> after = float(initialize_weights_(encoder)(x).std(dim=0).median())
+    >>> with torch.no_grad():
+    ...     before = float(encoder(x).std(dim=0).median())
+    ...     after = float(initialize_weights_(encoder)(x).std(dim=0).median())
     >>> before < 0.01 < 0.05 < after
     True
     """

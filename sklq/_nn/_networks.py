@@ -30,6 +30,11 @@ class ConvLayout:
     decoder_dense: tuple
     norm: str
     padding: int = 1
+    #: Train in channels-last memory format. Measured on a 2-core Xeon (bf16 autocast,
+    #: batch 64): 1.35x faster for the un-normalised "cpu" layout at 32 px, but 0.61x
+    #: (32 px) and 0.62x (64 px) for "image_small", whose instance norms run slower
+    #: channels-last.
+    channels_last: bool = False
 
 
 _REFERENCE_KERNELS = (3, 3, 4) * 4
@@ -49,6 +54,7 @@ CONV_LAYOUTS = {
         decoder_strides=(2,) * 4,
         decoder_dense=(256,),
         norm="none",
+        channels_last=True,
     ),
     "image_small": ConvLayout(
         encoder_widths=(64, 128, 256, 512),
@@ -112,7 +118,7 @@ def check_image_shape(shape, name="input_shape"):
     >>> check_image_shape((1, 4, 4))
     Traceback (most recent call last):
         ...
-    ValueError: input_shape=(1, 4, 4): convolutional networks take images of 8 to 256 pixels per side. Use architecture='mlp' for other sizes.
+    ValueError: input_shape=(1, 4, 4): convolutional networks take images of 8 to 256 ...
     """
     shape = tuple(int(v) for v in shape)
     if len(shape) != 3 or not all(MIN_IMAGE_SIDE <= side <= MAX_IMAGE_SIDE for side in shape[1:]):

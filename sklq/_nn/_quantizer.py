@@ -59,7 +59,7 @@ class LatentQuantizer(nn.Module):
             [-0.5000,  0.0000,  0.5000]], requires_grad=True)
     >>> out = quantizer(torch.tensor([[0.3, -0.2]]))
     >>> out.quantized, out.indices
-    (tensor([[ 0.5000,  0.0000]], grad_fn=<IndexBackward0>), tensor([[2, 1]]))
+    (tensor([[0.5000, 0.0000]], grad_fn=<IndexBackward0>), tensor([[2, 1]]))
     """
 
     def __init__(self, n_latents, n_values_per_latent, learn_codebook=True):

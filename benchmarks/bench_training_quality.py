@@ -1,0 +1,210 @@
+"""What the training defaults change in the learned code: weight init and precision.
+
+Trains the QLAE on Scenes (32×32, 8,000 training images: 10 epochs of 125 batches) for
+1,250 steps of batch 64, three seeds each, in three settings:
+
+* ``reference init``: ``weight_init="reference"`` (PyTorch's default init, the reference's),
+  with the fast path (``precision="auto"``, channels-last);
+* ``float32``: the signal-preserving init in float32;
+* ``defaults``: the signal-preserving init with the fast path (what ``fit`` does by default).
+
+Reported on 2,000 held-out images (``sklq.evaluate``): InfoM, InfoC, InfoE (the reference's
+definitions) and InfoM/InfoE adjusted for chance, PSNR, and codebook usage (mean share of a
+latent's codebook values that the held-out codes use). During training, a probe batch of 256
+held-out images is encoded every 25 steps: the table gives the first step at which the
+median over latents of the continuous code's std across the probe reaches 0.05 (the codes
+"move": below that they sit within half a codebook step of one value).
+
+Every run's row goes to ``benchmarks/results/training_quality.csv`` as it finishes. Run:
+``.venv/bin/python benchmarks/bench_training_quality.py``; ``--summarise`` rewrites the
+README section from the CSV without training.
+"""
+
+import argparse
+import csv
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from _report import machine_summary, write_section
+from skorch.callbacks import Callback
+
+import sklq
+from sklq import LatentQuantizedAutoencoder
+from sklq.datasets import Scenes
+
+STEPS, BATCH_SIZE, N_TRAIN, N_TEST, IMAGE_SIZE = 1250, 64, 8_000, 2_000, 32
+SEEDS = (0, 1, 2)
+SETTINGS = {
+    "reference init": {"weight_init": "reference", "precision": "auto"},
+    "float32": {"weight_init": "signal_preserving", "precision": "float32"},
+    "defaults": {"weight_init": "signal_preserving", "precision": "auto"},
+}
+PROBE_EVERY, MOVING_STD = 25, 0.05
+RESULTS = Path(__file__).with_name("results") / "training_quality.csv"
+COLUMNS = ["setting", "seed", "precision", "steps", "seconds", "first_moving_step",
+           "probe_std_step0", "infom", "infoc", "infoe", "infom_adjusted", "infoe_adjusted",
+           "psnr", "codebook_usage"]
+
+
+class CodeProbe(Callback):
+    """Median per-latent std of the continuous code over a probe batch, every few steps."""
+
+    def __init__(self, probe, every):
+        self.probe, self.every = probe, every
+
+    def on_train_begin(self, net, **kwargs):
+        self.steps_, self.stds_ = [], []
+        self._step = 0
+        self._record(net)
+
+    def on_batch_end(self, net, training=True, **kwargs):
+        if training:
+            self._step += 1
+            if self._step % self.every == 0:
+                self._record(net)
+
+    def _record(self, net):
+        was_training = net.module_.training
+        with torch.no_grad(), torch.random.fork_rng(devices=[]), net.autocast():
+            net.module_.eval()
+            code = net.module_.encode(net.prepare_batch(self.probe)).continuous
+            net.module_.train(was_training)
+        self.steps_.append(self._step)
+        self.stds_.append(float(code.std(dim=0).median()))
+
+    def first_moving_step(self, threshold):
+        return next((s for s, v in zip(self.steps_, self.stds_, strict=True) if v >= threshold),
+                    None)
+
+
+def data():
+    scenes = Scenes(image_size=IMAGE_SIZE)
+    factors = scenes.sample_factors(N_TRAIN + N_TEST, random_state=0)
+    X = scenes.render(factors, dtype="uint8")
+    return (X[:N_TRAIN], X[N_TRAIN:]), (factors[:N_TRAIN], factors[N_TRAIN:]), scenes
+
+
+def run(setting, seed, X_train, X_test, factors_test, factor_names):
+    probe = torch.from_numpy(X_test[:256]).float().div_(255.0)
+    callback = CodeProbe(probe, PROBE_EVERY)
+    epochs, remainder = divmod(STEPS, len(X_train) // BATCH_SIZE)
+    assert remainder == 0 and len(X_train) % BATCH_SIZE == 0
+    model = LatentQuantizedAutoencoder(
+        10, batch_size=BATCH_SIZE, max_epochs=epochs, random_state=seed,
+        callbacks=[callback], **SETTINGS[setting],
+    )
+    start = time.perf_counter()
+    model.fit(X_train)
+    seconds = time.perf_counter() - start
+    evaluation = sklq.evaluate(model, X_test, factors_test, factor_names=factor_names,
+                               random_state=seed)
+    table = evaluation.to_frame()
+    indices = model.encode(X_test, output="indices")
+    usage = np.mean([len(np.unique(indices[:, j])) / model.n_values_per_latent
+                     for j in range(indices.shape[1])])
+    return {
+        "setting": setting, "seed": seed, "precision": model.precision_,
+        "steps": int(model.history_["train_batch_count"].sum()), "seconds": round(seconds, 1),
+        "first_moving_step": callback.first_moving_step(MOVING_STD),
+        "probe_std_step0": round(callback.stds_[0], 5),
+        "infom": table.loc["infom", "value"], "infoc": table.loc["infoc", "value"],
+        "infoe": table.loc["infoe", "value"], "infom_adjusted": table.loc["infom", "adjusted"],
+        "infoe_adjusted": table.loc["infoe", "adjusted"], "psnr": table.loc["psnr", "value"],
+        "codebook_usage": usage,
+    }
+
+
+def load_rows():
+    if not RESULTS.exists():
+        return []
+    with RESULTS.open() as f:
+        return list(csv.DictReader(f))
+
+
+def summarise(rows):
+    metrics = ["infom", "infoc", "infoe", "infom_adjusted", "infoe_adjusted", "psnr",
+               "codebook_usage"]
+    lines = ["| setting | precision | first step the codes move (per seed) | s per run | "
+             + " | ".join(metrics) + " |", "|---" * (4 + len(metrics)) + "|"]
+    for setting in SETTINGS:
+        runs = [r for r in rows if r["setting"] == setting]
+        if not runs:
+            continue
+        cells = []
+        for m in metrics:
+            values = [float(r[m]) for r in runs]
+            digits = 1 if m == "psnr" else 3
+            cells.append(f"{statistics.mean(values):.{digits}f} "
+                         f"[{min(values):.{digits}f}, {max(values):.{digits}f}]")
+        moving = ", ".join(r["first_moving_step"] or "never" for r in runs)
+        seconds = statistics.mean(float(r["seconds"]) for r in runs)
+        lines.append(f"| {setting} | {runs[0]['precision']} | {moving} | {seconds:.0f} | "
+                     + " | ".join(cells) + " |")
+    return "\n".join(lines + ["", *verdicts(rows)])
+
+
+#: metrics whose fast-path mean must lie within the float32 seeds' [min, max]
+WITHIN_FP32_SPREAD = ["infom", "infoe", "psnr", "codebook_usage"]
+
+
+def verdicts(rows):
+    """One line per metric: is the fast path's mean within the float32 seeds' range?"""
+    fp32 = [r for r in rows if r["setting"] == "float32"]
+    fast = [r for r in rows if r["setting"] == "defaults"]
+    if not fp32 or not fast:
+        return []
+    out = []
+    for m in WITHIN_FP32_SPREAD:
+        low, high = (f([float(r[m]) for r in fp32]) for f in (min, max))
+        mean = statistics.mean(float(r[m]) for r in fast)
+        ok = low - 1e-9 <= mean <= high + 1e-9
+        out.append(f"- {m}: defaults' mean {mean:.3f}, float32 seeds [{low:.3f}, {high:.3f}]: "
+                   + ("**within**" if ok else "**outside**"))
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--summarise", action="store_true", help="README from the CSV only")
+    args = parser.parse_args()
+    torch.set_num_threads(max(1, torch.get_num_threads()))
+    rows = load_rows()
+    if not args.summarise:
+        (X_train, X_test), (_, factors_test), scenes = data()
+        done = {(r["setting"], int(r["seed"])) for r in rows}
+        RESULTS.parent.mkdir(exist_ok=True)
+        for seed in SEEDS:
+            for setting in SETTINGS:
+                if (setting, seed) in done:
+                    continue
+                row = run(setting, seed, X_train, X_test, factors_test, scenes.factor_names)
+                print(row, flush=True)
+                new_file = not RESULTS.exists()
+                with RESULTS.open("a", newline="") as f:
+                    writer = csv.DictWriter(f, fieldnames=COLUMNS)
+                    if new_file:
+                        writer.writeheader()
+                    writer.writerow(row)
+                rows = load_rows()
+    write_section("training_quality", "\n".join([
+        "## What weight init and precision change in the learned code "
+        "(`benchmarks/bench_training_quality.py`)",
+        "",
+        f"QLAE on Scenes {IMAGE_SIZE}×{IMAGE_SIZE}, {N_TRAIN:,} training images, {STEPS:,} "
+        f"steps of batch {BATCH_SIZE}, seeds {', '.join(map(str, SEEDS))}; metrics on "
+        f"{N_TEST:,} held-out images (mean [min, max] over seeds). *first step the codes "
+        f"move*: the probe batch's median per-latent std of the continuous code reaches "
+        f"{MOVING_STD} (checked every {PROBE_EVERY} steps). Per-run rows: "
+        "`benchmarks/results/training_quality.csv`.",
+        "",
+        f"Measured on {machine_summary()}, torch {torch.__version__}.",
+        "",
+        summarise(rows),
+    ]))
+
+
+if __name__ == "__main__":
+    main()
