@@ -1,23 +1,27 @@
 """What the training defaults change in the learned code: weight init and precision.
 
-Trains the QLAE on Scenes (32×32, 8,000 training images: 10 epochs of 125 batches) for
-1,250 steps of batch 64, three seeds each, in three settings:
+Trains the QLAE for about 1,250 steps of batch 64, three seeds each, on Scenes (32×32,
+8,000 training images, 10 latents: 10 epochs of 125 batches = 1,250 steps) and on Squares
+(the demo's data: 16×16, 1,280 training images, 8 latents: 64 epochs of 20 batches = 1,280
+steps), in three settings:
 
 * ``reference init``: ``weight_init="reference"`` (PyTorch's default init, the reference's),
   with the fast path (``precision="auto"``, channels-last);
 * ``float32``: the signal-preserving init in float32;
 * ``defaults``: the signal-preserving init with the fast path (what ``fit`` does by default).
 
-Reported on 2,000 held-out images (``sklq.evaluate``): InfoM, InfoC, InfoE (the reference's
-definitions) and InfoM/InfoE adjusted for chance, PSNR, and codebook usage (mean share of a
-latent's codebook values that the held-out codes use). During training, a probe batch of 256
-held-out images is encoded every 25 steps: the table gives the first step at which the
-median over latents of the continuous code's std across the probe reaches 0.05 (the codes
-"move": below that they sit within half a codebook step of one value).
+Reported on held-out images (2,000 of Scenes, the other 320 of Squares; ``sklq.evaluate``):
+InfoM, InfoC, InfoE (the reference's definitions) and InfoM/InfoE adjusted for chance, PSNR,
+and codebook usage (mean share of a latent's codebook values that the held-out codes use).
+During training, a probe batch of 256 held-out images is encoded every 25 steps: the table
+gives the first step at which the median over latents of the continuous code's std across
+the probe reaches 0.05 (the codes "move": below that they sit within half a codebook step of
+one value).
 
-Every run's row goes to ``benchmarks/results/training_quality.csv`` as it finishes. Run:
-``.venv/bin/python benchmarks/bench_training_quality.py``; ``--summarise`` rewrites the
-README section from the CSV without training.
+Every run's row goes to ``benchmarks/results/training_quality.csv`` as it finishes (runs
+already there are skipped). Run: ``.venv/bin/python benchmarks/bench_training_quality.py
+[--datasets scenes squares]``; ``--summarise`` rewrites the README section from the CSV
+without training.
 """
 
 import argparse
@@ -33,9 +37,14 @@ from skorch.callbacks import Callback
 
 import sklq
 from sklq import LatentQuantizedAutoencoder
-from sklq.datasets import Scenes
+from sklq.datasets import Scenes, Squares
 
-STEPS, BATCH_SIZE, N_TRAIN, N_TEST, IMAGE_SIZE = 1250, 64, 8_000, 2_000, 32
+BATCH_SIZE = 64
+#: dataset -> (generator, image size, training images, held-out images, epochs, latents)
+DATASETS = {
+    "scenes": (Scenes, 32, 8_000, 2_000, 10, 10),
+    "squares": (Squares, 16, 1_280, 320, 64, 8),
+}
 SEEDS = (0, 1, 2)
 SETTINGS = {
     "reference init": {"weight_init": "reference", "precision": "auto"},
@@ -44,7 +53,7 @@ SETTINGS = {
 }
 PROBE_EVERY, MOVING_STD = 25, 0.05
 RESULTS = Path(__file__).with_name("results") / "training_quality.csv"
-COLUMNS = ["setting", "seed", "precision", "steps", "seconds", "first_moving_step",
+COLUMNS = ["dataset", "setting", "seed", "precision", "steps", "seconds", "first_moving_step",
            "probe_std_step0", "infom", "infoc", "infoe", "infom_adjusted", "infoe_adjusted",
            "psnr", "codebook_usage"]
 
@@ -80,20 +89,20 @@ class CodeProbe(Callback):
                     None)
 
 
-def data():
-    scenes = Scenes(image_size=IMAGE_SIZE)
-    factors = scenes.sample_factors(N_TRAIN + N_TEST, random_state=0)
-    X = scenes.render(factors, dtype="uint8")
-    return (X[:N_TRAIN], X[N_TRAIN:]), (factors[:N_TRAIN], factors[N_TRAIN:]), scenes
+def data(dataset):
+    cls, image_size, n_train, n_test, _, _ = DATASETS[dataset]
+    generator = cls(image_size=image_size)
+    factors = generator.sample_factors(n_train + n_test, random_state=0)
+    X = generator.render(factors, dtype="uint8")
+    return (X[:n_train], X[n_train:]), (factors[:n_train], factors[n_train:]), generator
 
 
-def run(setting, seed, X_train, X_test, factors_test, factor_names):
+def run(dataset, setting, seed, X_train, X_test, factors_test, factor_names):
     probe = torch.from_numpy(X_test[:256]).float().div_(255.0)
     callback = CodeProbe(probe, PROBE_EVERY)
-    epochs, remainder = divmod(STEPS, len(X_train) // BATCH_SIZE)
-    assert remainder == 0 and len(X_train) % BATCH_SIZE == 0
+    _, _, _, _, epochs, n_latents = DATASETS[dataset]
     model = LatentQuantizedAutoencoder(
-        10, batch_size=BATCH_SIZE, max_epochs=epochs, random_state=seed,
+        n_latents, batch_size=BATCH_SIZE, max_epochs=epochs, random_state=seed,
         callbacks=[callback], **SETTINGS[setting],
     )
     start = time.perf_counter()
@@ -106,7 +115,7 @@ def run(setting, seed, X_train, X_test, factors_test, factor_names):
     usage = np.mean([len(np.unique(indices[:, j])) / model.n_values_per_latent
                      for j in range(indices.shape[1])])
     return {
-        "setting": setting, "seed": seed, "precision": model.precision_,
+        "dataset": dataset, "setting": setting, "seed": seed, "precision": model.precision_,
         "steps": int(model.history_["train_batch_count"].sum()), "seconds": round(seconds, 1),
         "first_moving_step": callback.first_moving_step(MOVING_STD),
         "probe_std_step0": round(callback.stds_[0], 5),
@@ -166,21 +175,48 @@ def verdicts(rows):
     return out
 
 
+def section(rows):
+    parts = [
+        "## What weight init and precision change in the learned code "
+        "(`benchmarks/bench_training_quality.py`)",
+        "",
+        f"QLAE, batch {BATCH_SIZE}, seeds {', '.join(map(str, SEEDS))}; metrics on held-out "
+        "images (mean [min, max] over seeds). *first step the codes move*: the probe batch's "
+        f"median per-latent std of the continuous code reaches {MOVING_STD} (checked every "
+        f"{PROBE_EVERY} steps). *reference init*: `weight_init=\"reference\"` with the fast "
+        "path; *float32*: signal-preserving init in float32; *defaults*: both defaults. "
+        "Per-run rows: `benchmarks/results/training_quality.csv`.",
+        "",
+        f"Measured on {machine_summary()}, torch {torch.__version__}.",
+    ]
+    for dataset, (cls, size, n_train, n_test, epochs, n_latents) in DATASETS.items():
+        runs = [r for r in rows if r.get("dataset", "scenes") == dataset]
+        if not runs:
+            continue
+        steps = epochs * (n_train // BATCH_SIZE)
+        parts += ["", f"### {cls.__name__} {size}×{size}: {n_train:,} training, {n_test:,} "
+                  f"held-out images, {n_latents} latents, {steps:,} steps", "",
+                  summarise(runs)]
+    return "\n".join(parts)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--summarise", action="store_true", help="README from the CSV only")
+    parser.add_argument("--datasets", nargs="+", choices=list(DATASETS),
+                        default=list(DATASETS))
     args = parser.parse_args()
-    torch.set_num_threads(max(1, torch.get_num_threads()))
     rows = load_rows()
-    if not args.summarise:
-        (X_train, X_test), (_, factors_test), scenes = data()
-        done = {(r["setting"], int(r["seed"])) for r in rows}
+    for dataset in [] if args.summarise else args.datasets:
+        (X_train, X_test), (_, factors_test), generator = data(dataset)
+        done = {(r.get("dataset", "scenes"), r["setting"], int(r["seed"])) for r in rows}
         RESULTS.parent.mkdir(exist_ok=True)
         for seed in SEEDS:
             for setting in SETTINGS:
-                if (setting, seed) in done:
+                if (dataset, setting, seed) in done:
                     continue
-                row = run(setting, seed, X_train, X_test, factors_test, scenes.factor_names)
+                row = run(dataset, setting, seed, X_train, X_test, factors_test,
+                          generator.factor_names)
                 print(row, flush=True)
                 new_file = not RESULTS.exists()
                 with RESULTS.open("a", newline="") as f:
@@ -189,21 +225,7 @@ def main():
                         writer.writeheader()
                     writer.writerow(row)
                 rows = load_rows()
-    write_section("training_quality", "\n".join([
-        "## What weight init and precision change in the learned code "
-        "(`benchmarks/bench_training_quality.py`)",
-        "",
-        f"QLAE on Scenes {IMAGE_SIZE}×{IMAGE_SIZE}, {N_TRAIN:,} training images, {STEPS:,} "
-        f"steps of batch {BATCH_SIZE}, seeds {', '.join(map(str, SEEDS))}; metrics on "
-        f"{N_TEST:,} held-out images (mean [min, max] over seeds). *first step the codes "
-        f"move*: the probe batch's median per-latent std of the continuous code reaches "
-        f"{MOVING_STD} (checked every {PROBE_EVERY} steps). Per-run rows: "
-        "`benchmarks/results/training_quality.csv`.",
-        "",
-        f"Measured on {machine_summary()}, torch {torch.__version__}.",
-        "",
-        summarise(rows),
-    ]))
+    write_section("training_quality", section(rows))
 
 
 if __name__ == "__main__":

@@ -159,8 +159,8 @@ class LatentQuantizedAutoencoder(BaseAutoencoder):
         ``[-grad_clip_value, grad_clip_value]`` (biases and codebooks are not clipped).
     architecture : {"auto", "mlp", "conv"}, default="auto"
         ``"conv"`` for images (``X`` of shape ``(n, C, H, W)`` or ``(n, H, W)``, or flat
-        rows with ``input_shape``), ``"mlp"`` for tabular rows; ``"auto"`` picks by the
-        input.
+        rows with ``input_shape``; any size from 8 to 256 pixels per side, square or not),
+        ``"mlp"`` for tabular rows; ``"auto"`` picks by the input.
     input_shape : tuple (C, H, W) or (H, W), default=None
         Image shape of flat rows, so images can flow through a ``Pipeline`` as rows.
     network_size : {"cpu", "image_small", "image"}, default="cpu"
