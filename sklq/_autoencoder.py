@@ -8,6 +8,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseLatentModel
+from ._docstrings import fill_doc
 from ._nn import LatentAutoencoder, LatentQuantizer, build_encoder_decoder
 from ._training import AutoencoderNet, collate_batch, no_decay_param_groups
 
@@ -121,6 +122,7 @@ class BaseAutoencoder(BaseLatentModel):
         return -total / len(X)
 
 
+@fill_doc
 class LatentQuantizedAutoencoder(BaseAutoencoder):
     """Quantized-latent autoencoder (QLAE) of Hsu et al. (2023).
 
@@ -157,12 +159,8 @@ class LatentQuantizedAutoencoder(BaseAutoencoder):
     grad_clip_value : float or None, default=1.0
         Clip each gradient element of the weight-decayed parameters to
         ``[-grad_clip_value, grad_clip_value]`` (biases and codebooks are not clipped).
-    architecture : {"auto", "mlp", "conv"}, default="auto"
-        ``"conv"`` for images (``X`` of shape ``(n, C, H, W)`` or ``(n, H, W)``, or flat
-        rows with ``input_shape``; any size from 8 to 256 pixels per side, square or not),
-        ``"mlp"`` for tabular rows; ``"auto"`` picks by the input.
-    input_shape : tuple (C, H, W) or (H, W), default=None
-        Image shape of flat rows, so images can flow through a ``Pipeline`` as rows.
+    {architecture}
+    {input_shape}
     network_size : {"cpu", "image_small", "image"}, default="cpu"
         ``"image"`` and ``"image_small"`` are the reference's network widths (12- and
         4-block convolutional encoders with instance norm; for ``"mlp"`` the reference's
@@ -172,35 +170,18 @@ class LatentQuantizedAutoencoder(BaseAutoencoder):
         Image decoder: the reference's style-modulated decoder or the plain conv-transpose
         decoder. ``"auto"`` uses the plain one for ``network_size="cpu"`` (about 4x faster on
         a CPU) and the style decoder for the reference sizes.
-    weight_init : {"signal_preserving", "reference"}, default="signal_preserving"
-        ``"reference"`` keeps PyTorch's default initialisation, which is the reference's
-        (spec §3). Without normalisation layers (``network_size="cpu"``, the dense stacks)
-        it starves the network of signal: at 32 px the encoder maps every image to nearly
-        the same code (std 9e-4 across images, against codebook steps of 0.11) and the
-        decoder's output hardly depends on the code. ``"signal_preserving"`` re-draws every
-        layer that no normalisation follows with He initialisation for its activation
-        (transposed and small-map convolutions with their effective fan-in), and keeps the
-        reference's init elsewhere. See :doc:`training`.
-    precision : {"auto", "float32", "bfloat16"}, default="auto"
-        Arithmetic of the networks: ``"bfloat16"`` runs their forward and backward passes
-        under bfloat16 autocast; weights, optimizer state, the latent module (quantizer and
-        codebooks) and every loss term stay float32. ``"auto"`` is bfloat16 where the
-        device computes it natively (a CPU whose ``/proc/cpuinfo`` lists ``avx512_bf16`` or
-        ``amx_bf16``; a CUDA GPU of compute capability 8.0 or later) and float32
-        elsewhere. Convolutional networks also run in channels-last memory format.
+    {weight_init}
+    {precision}
     reconstruction_loss : {"auto", "bce", "mse"}, default="auto"
         ``"bce"`` (binary cross-entropy on logits, the reference's) needs data in [0, 1];
         ``"auto"`` uses it when ``X`` is ``uint8`` or within [0, 1] and ``"mse"`` otherwise.
-    device : {"cpu", "cuda", "auto"}, default="cpu"
-        Where to train; ``"auto"`` uses CUDA when available.
+    {device}
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation and batch order (inside ``torch.random.fork_rng``; the
         global numpy and torch generators are left untouched). The same int gives identical
         results on the CPU.
-    verbose : int, default=0
-        0: silent; 1: skorch's table of losses per epoch; 2: also a progress bar.
-    callbacks : list of skorch callbacks or None, default=None
-        Extra skorch callbacks (e.g. ``skorch.callbacks.EarlyStopping`` on ``train_loss``).
+    {verbose}
+    {callbacks}
 
     Attributes
     ----------
@@ -210,22 +191,8 @@ class LatentQuantizedAutoencoder(BaseAutoencoder):
         The learned codebook values of each latent dimension.
     reconstruction_loss_ : {"bce", "mse"}
         The reconstruction loss used.
-    precision_ : {"float32", "bfloat16"}
-        The precision ``precision`` resolved to.
-    architecture_ : {"mlp", "conv"}
-        The network family used.
-    input_shape_ : tuple
-        Shape of one sample as the network sees it: ``(C, H, W)`` or ``(n_features,)``.
-    sample_shape_ : tuple
-        Shape of one sample of ``X`` at fit; ``inverse_transform`` returns this shape.
-    sample_dtype_ : numpy dtype
-        dtype of ``X`` at fit after validation (float32 or uint8).
-    n_features_in_ : int
-        Number of values per sample.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names, when ``X`` was a DataFrame with string column names.
-    n_iter_ : int
-        Number of epochs run.
+    {precision_}
+    {input_attributes}
     history_ : pandas.DataFrame
         One row per epoch: ``train_loss`` (the weighted total), ``reconstruction_loss``,
         ``quantization_loss``, ``commitment_loss`` and the duration ``dur``.
@@ -301,28 +268,7 @@ class LatentQuantizedAutoencoder(BaseAutoencoder):
         verbose=0,
         callbacks=None,
     ):
-        self.n_latents = n_latents
-        self.n_values_per_latent = n_values_per_latent
-        self.learn_codebook = learn_codebook
-        self.weight_decay = weight_decay
-        self.quantization_weight = quantization_weight
-        self.commitment_weight = commitment_weight
-        self.learning_rate = learning_rate
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.grad_clip_value = grad_clip_value
-        self.architecture = architecture
-        self.input_shape = input_shape
-        self.network_size = network_size
-        self.decoder = decoder
-        self.weight_init = weight_init
-        self.precision = precision
-        self.reconstruction_loss = reconstruction_loss
-        self.device = device
-        self.random_state = random_state
-        self.verbose = verbose
-        self.callbacks = callbacks
-
+        self._set_init_parameters(locals())
 
     def _build_latent(self):
         return LatentQuantizer(self.n_latents, self.n_values_per_latent, self.learn_codebook)
@@ -335,19 +281,3 @@ class LatentQuantizedAutoencoder(BaseAutoencoder):
 
     _ENCODE_FIELDS = {"values": "quantized", "indices": "indices", "continuous": "continuous"}
 
-    def encode(self, X, output="values"):
-        """Encode ``X``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, [C,] H, W)
-        output : {"values", "indices", "continuous"}, default="values"
-            ``"values"``: the quantized codebook values (float32, what ``transform``
-            returns); ``"indices"``: each value's index in its codebook (int64);
-            ``"continuous"``: the encoder's output before quantization (float32).
-
-        Returns
-        -------
-        codes : ndarray of shape (n_samples, n_latents)
-        """
-        return super().encode(X, output=output)

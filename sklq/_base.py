@@ -102,6 +102,16 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         "callbacks": [list, None],
     }
 
+    def _set_init_parameters(self, arguments):
+        """Assign every parameter of the subclass' ``__init__`` as an attribute.
+
+        The whole body of every sklq ``__init__`` is ``self._set_init_parameters(locals())``:
+        the signature lists the parameters (scikit-learn reads them from it), this stores
+        them unchanged, in one place.
+        """
+        for name in self._get_param_names():
+            setattr(self, name, arguments[name])
+
     # ------------------------------------------------------------------ data
     def _validate_X(self, X, *, reset):
         """Validate ``X`` (2-D rows or an image stack) and return it as float32 or uint8.
@@ -239,12 +249,17 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features) or (n_samples, [C,] H, W)
-        output : {"values", "indices", "continuous"}, default="values"
-            What to return (see the subclass' documentation).
+        output : str, default="values"
+            ``"values"``: what ``transform`` returns (float32: codebook values for the
+            quantized models, the posterior mean for the VAEs, the encoder output for
+            the continuous models); ``"continuous"``: the encoder's output before the
+            latent module; ``"indices"`` (quantized models): each latent's index in its
+            codebook, int64; ``"scale"`` (VAEs): the posterior standard deviation.
 
         Returns
         -------
         codes : ndarray of shape (n_samples, n_latents)
+            (``(n_samples, n_latents * embedding_dim)`` for a VQ-VAE's ``"continuous"``.)
         """
         check_is_fitted(self)
         outputs = self._encode_outputs()
@@ -274,7 +289,7 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         return torch.sigmoid(logits) if self.reconstruction_loss_ == "bce" else logits
 
     def inverse_transform(self, Z):
-        """Decode latent codes back to data space.
+        """Decode latent codes back to data space (with a GAN's generator).
 
         Parameters
         ----------

@@ -12,6 +12,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from ._autoencoder import BaseAutoencoder
+from ._docstrings import fill_doc
 from ._nn._latents import (
     BioLatent,
     ContinuousLatent,
@@ -20,82 +21,9 @@ from ._nn._latents import (
     VectorQuantizer,
 )
 
-_COMMON_PARAMETERS = """\
-    learning_rate : float, default=1e-3
-        Adam(W) learning rate, constant.
-    batch_size : int, default=128
-    max_epochs : int, default=20
-        Passes over the training data (CPU-sized; the paper trains 200,000 steps).
-    grad_clip_value : float or None, default=1.0
-        Element-wise gradient clipping of the weight-decayed parameters.
-    architecture : {"auto", "mlp", "conv"}, default="auto"
-        As in :class:`~sklq.LatentQuantizedAutoencoder`.
-    input_shape : tuple (C, H, W) or (H, W), default=None
-        Image shape of flat rows.
-    network_size : {"cpu", "image_small", "image"}, default="cpu"
-        As in :class:`~sklq.LatentQuantizedAutoencoder`: the same networks.
-    decoder : {"auto", "style", "conv"}, default="auto"
-    weight_init : {"signal_preserving", "reference"}, default="signal_preserving"
-        As in :class:`~sklq.LatentQuantizedAutoencoder`.
-    precision : {"auto", "float32", "bfloat16"}, default="auto"
-        As in :class:`~sklq.LatentQuantizedAutoencoder`.
-    reconstruction_loss : {"auto", "bce", "mse"}, default="auto"
-    device : {"cpu", "cuda", "auto"}, default="cpu"
-    random_state : int, RandomState instance or None, default=None
-    verbose : int, default=0
-    callbacks : list of skorch callbacks or None, default=None"""
 
-_COMMON_ATTRIBUTES = """\
-    net_ : skorch.NeuralNet
-        The trained skorch net; ``net_.module_`` is the torch model.
-    reconstruction_loss_, architecture_, input_shape_, sample_shape_, sample_dtype_ :
-        As in :class:`~sklq.LatentQuantizedAutoencoder`.
-    precision_ : {"float32", "bfloat16"}
-        The precision ``precision`` resolved to.
-    n_features_in_ : int
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-    n_samples_fit_ : int
-    n_iter_ : int
-    history_ : pandas.DataFrame
-        One row per epoch: ``train_loss`` and every loss term."""
-
-
-def _fill_doc(cls):
-    cls.__doc__ = cls.__doc__.replace("{common_parameters}", _COMMON_PARAMETERS).replace(
-        "{common_attributes}", _COMMON_ATTRIBUTES
-    )
-    return cls
-
-
-class _BaselineAutoencoder(BaseAutoencoder):
-    """Shared ``__init__`` bookkeeping of the baselines. Not for direct use."""
-
-    def _set_common(self, n_latents, weight_decay, learning_rate, batch_size, max_epochs,
-                    grad_clip_value, architecture, input_shape, network_size, decoder,
-                    weight_init, precision, reconstruction_loss, device, random_state, verbose,
-                    callbacks):
-        self.n_latents = n_latents
-        self.weight_decay = weight_decay
-        self.learning_rate = learning_rate
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.grad_clip_value = grad_clip_value
-        self.architecture = architecture
-        self.input_shape = input_shape
-        self.network_size = network_size
-        self.decoder = decoder
-        self.weight_init = weight_init
-        self.precision = precision
-        self.reconstruction_loss = reconstruction_loss
-        self.device = device
-        self.random_state = random_state
-        self.verbose = verbose
-        self.callbacks = callbacks
-
-
-
-@_fill_doc
-class Autoencoder(_BaselineAutoencoder):
+@fill_doc
+class Autoencoder(BaseAutoencoder):
     """Plain autoencoder with continuous latents (the paper's AE baseline).
 
     Parameters
@@ -103,11 +31,11 @@ class Autoencoder(_BaselineAutoencoder):
     n_latents : int, default=10
     weight_decay : float, default=0.0
         AdamW weight decay on weights (the paper's ``params/ae`` use 0.001).
-{common_parameters}
+    {baseline_parameters}
 
     Attributes
     ----------
-{common_attributes}
+    {baseline_attributes}
 
     See Also
     --------
@@ -127,10 +55,7 @@ class Autoencoder(_BaselineAutoencoder):
                  network_size="cpu", decoder="auto", weight_init="signal_preserving",
                  precision="auto", reconstruction_loss="auto",
                  device="cpu", random_state=None, verbose=0, callbacks=None):
-        self._set_common(n_latents, weight_decay, learning_rate, batch_size, max_epochs,
-                         grad_clip_value, architecture, input_shape, network_size, decoder,
-                         weight_init, precision,
-                         reconstruction_loss, device, random_state, verbose, callbacks)
+        self._set_init_parameters(locals())
 
     def _build_latent(self):
         return ContinuousLatent(self.n_latents)
@@ -139,8 +64,8 @@ class Autoencoder(_BaselineAutoencoder):
         return {}
 
 
-@_fill_doc
-class BioAE(_BaselineAutoencoder):
+@fill_doc
+class BioAE(BaseAutoencoder):
     """Biologically inspired autoencoder: non-negative, sparse-activity continuous latents.
 
     Loss ``reconstruction + nonnegativity_weight * mean(relu(-z)) + activity_weight *
@@ -154,11 +79,11 @@ class BioAE(_BaselineAutoencoder):
     nonnegativity_weight : float, default=1.0
         Weight of the non-negativity penalty ``mean(relu(-z))``.
     weight_decay : float, default=1e-4
-{common_parameters}
+    {baseline_parameters}
 
     Attributes
     ----------
-{common_attributes}
+    {baseline_attributes}
 
     Examples
     --------
@@ -182,12 +107,7 @@ class BioAE(_BaselineAutoencoder):
                  network_size="cpu", decoder="auto", weight_init="signal_preserving",
                  precision="auto", reconstruction_loss="auto",
                  device="cpu", random_state=None, verbose=0, callbacks=None):
-        self.activity_weight = activity_weight
-        self.nonnegativity_weight = nonnegativity_weight
-        self._set_common(n_latents, weight_decay, learning_rate, batch_size, max_epochs,
-                         grad_clip_value, architecture, input_shape, network_size, decoder,
-                         weight_init, precision,
-                         reconstruction_loss, device, random_state, verbose, callbacks)
+        self._set_init_parameters(locals())
 
     def _build_latent(self):
         return BioLatent(self.n_latents)
@@ -196,7 +116,7 @@ class BioAE(_BaselineAutoencoder):
         return {"nonnegativity": self.nonnegativity_weight, "activity": self.activity_weight}
 
 
-class _GaussianAutoencoder(_BaselineAutoencoder):
+class _GaussianAutoencoder(BaseAutoencoder):
     """Gaussian posterior: the encoder emits mean and scale; ``transform`` is the mean."""
 
     _parameter_constraints: dict = {
@@ -208,24 +128,9 @@ class _GaussianAutoencoder(_BaselineAutoencoder):
     def _n_encoder_outputs(self):
         return 2 * self.n_latents
 
-    def encode(self, X, output="values"):
-        """Encode ``X``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, [C,] H, W)
-        output : {"values", "continuous", "scale"}, default="values"
-            ``"values"`` and ``"continuous"``: the posterior mean (what ``transform``
-            returns); ``"scale"``: the posterior standard deviation.
-
-        Returns
-        -------
-        codes : ndarray of shape (n_samples, n_latents)
-        """
-        return super().encode(X, output=output)
 
 
-@_fill_doc
+@fill_doc
 class BetaVAE(_GaussianAutoencoder):
     """β-VAE: diagonal Gaussian posterior with a β-weighted KL term.
 
@@ -240,11 +145,11 @@ class BetaVAE(_GaussianAutoencoder):
     beta : float, default=3.0
         The paper's values: Shapes3D 3, MPI3D 0.1, Falcor3D 10, Isaac3D 0.3.
     weight_decay : float, default=0.0
-{common_parameters}
+    {baseline_parameters}
 
     Attributes
     ----------
-{common_attributes}
+    {baseline_attributes}
 
     Examples
     --------
@@ -262,11 +167,7 @@ class BetaVAE(_GaussianAutoencoder):
                  weight_init="signal_preserving", precision="auto",
                  reconstruction_loss="auto", device="cpu", random_state=None, verbose=0,
                  callbacks=None):
-        self.beta = beta
-        self._set_common(n_latents, weight_decay, learning_rate, batch_size, max_epochs,
-                         grad_clip_value, architecture, input_shape, network_size, decoder,
-                         weight_init, precision,
-                         reconstruction_loss, device, random_state, verbose, callbacks)
+        self._set_init_parameters(locals())
 
     def _build_latent(self):
         return GaussianLatent(self.n_latents)
@@ -275,7 +176,7 @@ class BetaVAE(_GaussianAutoencoder):
         return {"kl": self.beta * self.n_latents / self.n_features_in_}
 
 
-@_fill_doc
+@fill_doc
 class BetaTCVAE(_GaussianAutoencoder):
     """β-TCVAE: the VAE's KL split into index-code mutual information, total correlation
     (weighted by ``beta``) and dimension-wise KL, estimated by minibatch-weighted sampling
@@ -290,11 +191,11 @@ class BetaTCVAE(_GaussianAutoencoder):
         Weight of the total correlation. The paper's values: Shapes3D 3, MPI3D 0.3,
         Falcor3D 3, Isaac3D 1.
     weight_decay : float, default=0.0
-{common_parameters}
+    {baseline_parameters}
 
     Attributes
     ----------
-{common_attributes}
+    {baseline_attributes}
 
     Examples
     --------
@@ -312,11 +213,7 @@ class BetaTCVAE(_GaussianAutoencoder):
                  weight_init="signal_preserving", precision="auto",
                  reconstruction_loss="auto", device="cpu", random_state=None, verbose=0,
                  callbacks=None):
-        self.beta = beta
-        self._set_common(n_latents, weight_decay, learning_rate, batch_size, max_epochs,
-                         grad_clip_value, architecture, input_shape, network_size, decoder,
-                         weight_init, precision,
-                         reconstruction_loss, device, random_state, verbose, callbacks)
+        self._set_init_parameters(locals())
 
     def _build_latent(self):
         return TCGaussianLatent(self.n_latents, dataset_size=self.n_samples_fit_)
@@ -330,15 +227,16 @@ class BetaTCVAE(_GaussianAutoencoder):
         }
 
 
-@_fill_doc
-class VQVAE(_BaselineAutoencoder):
+@fill_doc
+class VQVAE(BaseAutoencoder):
     """VQ-VAE: each latent is a vector snapped to one shared codebook of embeddings.
 
     The encoder emits ``n_latents`` vectors of size ``embedding_dim``; each is replaced by
     the nearest of ``codebook_size`` shared embeddings (straight-through gradients). Loss
     ``reconstruction + quantization_weight * quantization + commitment_weight *
-    commitment`` (spec §7). ``transform`` returns the integer code of each latent: the
-    discrete representation the metrics use.
+    commitment`` (spec §7). A latent's value is the index of its embedding: the discrete
+    representation the metrics use. ``transform`` returns it as float32, like every other
+    model's values; ``encode(X, output="indices")`` as int64.
 
     Parameters
     ----------
@@ -349,13 +247,16 @@ class VQVAE(_BaselineAutoencoder):
     commitment_weight : float, default=0.25
     weight_decay : float, default=0.01
         The paper's "with weight decay" setting; the codebook is never decayed.
-{common_parameters}
+    {baseline_parameters}
 
     Attributes
     ----------
-    codebook_ : ndarray of shape (codebook_size, embedding_dim)
+    codebook_ : ndarray of shape (n_latents, codebook_size)
+        The values each latent can take, as on the other quantized models: here the
+        embedding indices ``0, 1, ..., codebook_size - 1`` (float32) for every latent.
+    embeddings_ : ndarray of shape (codebook_size, embedding_dim)
         The learned shared embeddings.
-{common_attributes}
+    {baseline_attributes}
 
     Examples
     --------
@@ -365,7 +266,9 @@ class VQVAE(_BaselineAutoencoder):
     >>> vq = VQVAE(3, codebook_size=16, embedding_dim=4, max_epochs=2, random_state=0)
     >>> codes = vq.fit_transform(X)
     >>> codes.shape, codes.dtype, vq.inverse_transform(codes).shape
-    ((100, 3), dtype('int64'), (100, 6))
+    ((100, 3), dtype('float32'), (100, 6))
+    >>> vq.encode(X, output="indices").dtype, vq.embeddings_.shape
+    (dtype('int64'), (16, 4))
     """
 
     _parameter_constraints: dict = {
@@ -375,7 +278,7 @@ class VQVAE(_BaselineAutoencoder):
         "quantization_weight": [Interval(Real, 0, None, closed="left")],
         "commitment_weight": [Interval(Real, 0, None, closed="left")],
     }
-    _ENCODE_FIELDS = {"indices": "indices", "continuous": "continuous"}
+    _ENCODE_FIELDS = {"values": "indices", "indices": "indices", "continuous": "continuous"}
 
     def __init__(self, n_latents=10, *, codebook_size=512, embedding_dim=64,
                  quantization_weight=1.0, commitment_weight=0.25, weight_decay=0.01,
@@ -384,14 +287,7 @@ class VQVAE(_BaselineAutoencoder):
                  weight_init="signal_preserving", precision="auto",
                  reconstruction_loss="auto", device="cpu", random_state=None, verbose=0,
                  callbacks=None):
-        self.codebook_size = codebook_size
-        self.embedding_dim = embedding_dim
-        self.quantization_weight = quantization_weight
-        self.commitment_weight = commitment_weight
-        self._set_common(n_latents, weight_decay, learning_rate, batch_size, max_epochs,
-                         grad_clip_value, architecture, input_shape, network_size, decoder,
-                         weight_init, precision,
-                         reconstruction_loss, device, random_state, verbose, callbacks)
+        self._set_init_parameters(locals())
 
     def _n_encoder_outputs(self):
         return self.n_latents * self.embedding_dim
@@ -405,45 +301,22 @@ class VQVAE(_BaselineAutoencoder):
         return {"quantization": self.quantization_weight, "commitment": self.commitment_weight}
 
     def _set_fitted_attributes(self):
-        self.codebook_ = self.net_.module_.latent.codebook.detach().cpu().numpy().copy()
+        self.embeddings_ = self.net_.module_.latent.codebook.detach().cpu().numpy().copy()
+        self.codebook_ = np.tile(np.arange(self.codebook_size, dtype=np.float32),
+                                 (self.n_latents, 1))
 
-    def encode(self, X, output="indices"):
-        """Encode ``X``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, [C,] H, W)
-        output : {"indices", "continuous"}, default="indices"
-            ``"indices"``: each latent's codebook index (int64, what ``transform``
-            returns), shape ``(n_samples, n_latents)``; ``"continuous"``: the encoder's
-            vectors before quantization, shape ``(n_samples, n_latents * embedding_dim)``.
-
-        Returns
-        -------
-        codes : ndarray
-        """
-        return super().encode(X, output=output)
-
-    def transform(self, X):
-        """Integer codebook index of each latent, shape ``(n_samples, n_latents)``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, [C,] H, W)
-
-        Returns
-        -------
-        codes : ndarray of shape (n_samples, n_latents), int64
-        """
-        return self.encode(X, output="indices")
+    def _encode_batch(self, x, output):
+        codes = super()._encode_batch(x, output)
+        return codes.float() if output == "values" else codes
 
     def inverse_transform(self, Z):
-        """Decode integer codes back to data space.
+        """Decode codes back to data space.
 
         Parameters
         ----------
         Z : array-like of shape (n_samples, n_latents)
-            Codebook indices in ``[0, codebook_size)``.
+            Embedding indices in ``[0, codebook_size)``, integer or float (the values
+            ``transform`` returns).
 
         Returns
         -------
@@ -459,10 +332,5 @@ class VQVAE(_BaselineAutoencoder):
                 f"Z must hold integer codebook indices in [0, {self.codebook_size}); got values "
                 f"in [{Z.min()}, {Z.max()}]."
             )
-        vectors = self.codebook_[Z.astype(np.int64)].reshape(len(Z), -1)
+        vectors = self.embeddings_[Z.astype(np.int64)].reshape(len(Z), -1)
         return self._decode(vectors.astype(np.float32))
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.transformer_tags.preserves_dtype = []
-        return tags

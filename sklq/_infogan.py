@@ -8,126 +8,9 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseLatentModel, resolve_seed
+from ._docstrings import fill_doc
 from ._nn import InfoGANModule, LatentQuantizer, UniformLatent, build_encoder_decoder
 from ._training import InfoGANNet, collate_batch, no_decay_param_groups
-
-_COMMON_DOC = """
-    Parameters
-    ----------
-    n_latents : int, default=10
-        Number of latent dimensions (the paper uses twice the number of factors).{latent_params}
-    weight_decay : float, default=1e-3
-        AdamW weight decay on all weights of both networks (linear/conv weights,
-        normalisation scales, the style generator's input map); never on biases{or_codebooks}.
-    latent_weight : float, default=200.0
-        Weight of the code-recovery loss ``mean((z_hat - z_fake)**2)`` in both steps, where
-        ``z_hat`` is the encoder's code of the generated ``x_fake = G(z_fake)``.
-    gradient_penalty_weight : float, default=10.0
-        Weight of the two-sided gradient penalty ``(||grad D(x_int)|| - 1)**2`` on random
-        interpolates of real and generated samples (critic step).
-    critic_steps_per_generator_step : int, default=5
-        A generator step follows every this many critic steps (batches).
-    learning_rate : float, default=2e-4
-        Learning rate of both Adam(W) optimizers, constant.
-    adam_betas : tuple of two floats, default=(0.0, 0.9)
-        Adam's ``(beta1, beta2)`` for both optimizers.
-    batch_size : int, default=64
-    max_epochs : int, default=50
-        Passes over the training data; each batch is one critic step. The paper trains
-        200,000 steps on a GPU; the default is sized for a CPU and small datasets.
-    grad_clip_value : float or None, default=1.0
-        Clip each gradient element of the weight-decayed parameters to
-        ``[-grad_clip_value, grad_clip_value]`` (biases{and_codebooks} are not clipped).
-    architecture : {{"auto", "mlp", "conv"}}, default="auto"
-        ``"conv"`` for images (``X`` of shape ``(n, C, H, W)`` or ``(n, H, W)``, or flat
-        rows with ``input_shape``; any size from 8 to 256 pixels per side, square or not),
-        ``"mlp"`` for tabular rows; ``"auto"`` picks by the input.
-    input_shape : tuple (C, H, W) or (H, W), default=None
-        Image shape of flat rows, so images can flow through a ``Pipeline`` as rows.
-    network_size : {{"cpu", "image_small", "image"}}, default="cpu"
-        Width of the critic/encoder trunk and of the generator: the reference's
-        ``"image"`` / ``"image_small"`` networks (for ``"mlp"`` its 4 x 2048 dense network)
-        or a narrow ``"cpu"`` network of the same family (4 conv blocks 32-32-64-64 without
-        normalisation; dense 256-256 for ``"mlp"``).
-    decoder : {{"auto", "style", "conv"}}, default="auto"
-        Generator family for images: the reference's style-modulated decoder or the plain
-        conv-transpose decoder. ``"auto"`` uses the plain one for ``network_size="cpu"``
-        and the style decoder (the paper's) for the reference sizes.
-    weight_init : {{"signal_preserving", "reference"}}, default="signal_preserving"
-        ``"reference"`` keeps PyTorch's default initialisation, which is the reference's
-        (spec §3). Without normalisation layers (``network_size="cpu"``, the dense stacks)
-        it starves the network of signal: at 32 px the encoder maps every image to nearly
-        the same code (std 9e-4 across images, against codebook steps of 0.11) and the
-        generator's output hardly depends on the code. ``"signal_preserving"`` re-draws every
-        layer that no normalisation follows with He initialisation for its activation
-        (transposed and small-map convolutions with their effective fan-in), and keeps the
-        reference's init elsewhere. See :doc:`training`.
-    precision : {{"auto", "float32", "bfloat16"}}, default="auto"
-        Arithmetic of the networks: ``"bfloat16"`` runs their forward and backward passes
-        under bfloat16 autocast; weights, optimizer state, the latent module (quantizer and
-        codebook) and every loss term stay float32. ``"auto"`` is bfloat16 where the
-        device computes it natively (a CPU whose ``/proc/cpuinfo`` lists ``avx512_bf16`` or
-        ``amx_bf16``; a CUDA GPU of compute capability 8.0 or later) and float32
-        elsewhere. Convolutional networks also run in channels-last memory format.
-    output_activation : {{"sigmoid", "identity"}}, default="sigmoid"
-        Generated data is ``sigmoid(G(z))`` (the reference's, for data in [0, 1]: ``X``
-        must then be ``uint8`` or within [0, 1]), or the unbounded ``G(z)`` for real-valued
-        tabular data.
-    device : {{"cpu", "cuda", "auto"}}, default="cpu"
-        Where to train; ``"auto"`` uses CUDA when available.
-    random_state : int, RandomState instance or None, default=None
-        Seeds weight initialisation, batch order, the prior samples and the interpolation
-        weights (inside ``torch.random.fork_rng``; the global numpy and torch generators are
-        left untouched). The same int gives identical results on the CPU.
-    verbose : int, default=0
-        0: silent; 1: skorch's table of losses per epoch; 2: also a progress bar.
-    callbacks : list of skorch callbacks or None, default=None
-        Extra skorch callbacks.
-"""
-
-_QL_LATENT_PARAMS = """
-    n_values_per_latent : int, default=10
-        Size of each dimension's scalar codebook (at least 2).
-    learn_codebook : bool, default=True
-        Learn the codebook values (generator step). If False they stay at their initial
-        ``linspace(-0.5, 0.5, n_values_per_latent)``.
-    quantization_weight : float, default=0.01
-        Weight of ``mean((sg(z) - q)**2)`` on the encoder's code of generated data.
-    commitment_weight : float, default=0.01
-        Weight of ``mean((z - sg(q))**2)`` on the encoder's code of generated data."""
-
-_ATTRIBUTES_DOC = """
-    Attributes
-    ----------
-    net_ : skorch.NeuralNet
-        The trained skorch net; its ``module_`` is the torch model (``encoder``,
-        ``critic``, ``latent``, ``generator``), ``optimizer_`` trains the critic/encoder
-        and ``generator_optimizer_`` the generator{and_codebook}.{codebook_attr}
-    architecture_ : {{"mlp", "conv"}}
-        The network family used.
-    precision_ : {{"float32", "bfloat16"}}
-        The precision ``precision`` resolved to.
-    input_shape_ : tuple
-        Shape of one sample as the network sees it: ``(C, H, W)`` or ``(n_features,)``.
-    sample_shape_ : tuple
-        Shape of one sample of ``X`` at fit; ``inverse_transform`` and ``sample`` return
-        this shape.
-    sample_dtype_ : numpy dtype
-        dtype of ``X`` at fit after validation (float32 or uint8).
-    n_features_in_ : int
-        Number of values per sample.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names, when ``X`` was a DataFrame with string column names.
-    n_iter_ : int
-        Number of epochs run.
-    history_ : pandas.DataFrame
-        One row per epoch, batch means of the critic step's terms ``value_loss``
-        (``D(fake) - D(real)``), ``gradient_penalty_loss``, ``latent_loss``{ql_columns},
-        its weighted total ``train_loss``, the critic's Wasserstein estimate
-        ``wasserstein_estimate`` (``D(real) - D(fake)``), the generator step's weighted
-        total ``generator_loss`` (NaN in an epoch without a generator step) and the
-        duration ``dur``.
-"""
 
 
 class BaseInfoGAN(BaseLatentModel):
@@ -285,26 +168,41 @@ class BaseInfoGAN(BaseLatentModel):
         return -total / (len(X) * int(np.prod(self.input_shape_)))
 
 
+@fill_doc
 class LatentQuantizedInfoGAN(BaseInfoGAN):
-    __doc__ = (
-        """Quantized-latent InfoWGAN-GP (QLInfoWGAN-GP) of Hsu et al. (2023).
+    """Quantized-latent InfoWGAN-GP (QLInfoWGAN-GP) of Hsu et al. (2023).
 
     A Wasserstein GAN with gradient penalty whose generator draws its code from
     independent per-dimension scalar codebooks, and whose critic shares its trunk with an
     encoder that must recover that code from the generated image (InfoGAN). The encoder's
     output is snapped to the codebook (straight-through), so on real data ``transform``
     gives discrete codes. Shows that latent quantization is not specific to autoencoders.
-"""
-        + _COMMON_DOC.format(latent_params=_QL_LATENT_PARAMS, or_codebooks=" or codebooks",
-               and_codebooks=" and codebooks")
-        + _ATTRIBUTES_DOC.format(
-            and_codebook=" and the codebook",
-            codebook_attr="""
+
+    Parameters
+    ----------
+    n_latents : int, default=10
+        Number of latent dimensions (the paper uses twice the number of factors).
+    n_values_per_latent : int, default=10
+        Size of each dimension's scalar codebook (at least 2).
+    learn_codebook : bool, default=True
+        Learn the codebook values (generator step). If False they stay at their initial
+        ``linspace(-0.5, 0.5, n_values_per_latent)``.
+    {gan_weight_decay}
+    quantization_weight : float, default=0.01
+        Weight of ``mean((sg(z) - q)**2)`` on the encoder's code of generated data.
+    commitment_weight : float, default=0.01
+        Weight of ``mean((z - sg(q))**2)`` on the encoder's code of generated data.
+    {gan_parameters}
+
+    Attributes
+    ----------
+    {gan_net}
     codebook_ : ndarray of shape (n_latents, n_values_per_latent)
-        The learned codebook values of each latent dimension.""",
-            ql_columns=", ``quantization_loss``, ``commitment_loss``",
-        )
-        + """
+        The learned codebook values of each latent dimension.
+    {precision_}
+    {input_attributes}
+    {gan_history}
+
     See Also
     --------
     InfoGAN : The same model with a continuous uniform latent.
@@ -353,7 +251,6 @@ class LatentQuantizedInfoGAN(BaseInfoGAN):
     >>> gan.encode(X_new, output="indices").shape
     (5, 3)
     """
-    )
 
     _parameter_constraints: dict = {
         **BaseInfoGAN._parameter_constraints,
@@ -392,32 +289,7 @@ class LatentQuantizedInfoGAN(BaseInfoGAN):
         verbose=0,
         callbacks=None,
     ):
-        self.n_latents = n_latents
-        self.n_values_per_latent = n_values_per_latent
-        self.learn_codebook = learn_codebook
-        self.weight_decay = weight_decay
-        self.quantization_weight = quantization_weight
-        self.commitment_weight = commitment_weight
-        self.latent_weight = latent_weight
-        self.gradient_penalty_weight = gradient_penalty_weight
-        self.critic_steps_per_generator_step = critic_steps_per_generator_step
-        self.learning_rate = learning_rate
-        self.adam_betas = adam_betas
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.grad_clip_value = grad_clip_value
-        self.architecture = architecture
-        self.input_shape = input_shape
-        self.network_size = network_size
-        self.decoder = decoder
-        self.weight_init = weight_init
-        self.precision = precision
-        self.output_activation = output_activation
-        self.device = device
-        self.random_state = random_state
-        self.verbose = verbose
-        self.callbacks = callbacks
-
+        self._set_init_parameters(locals())
 
     def _build_latent(self):
         return LatentQuantizer(self.n_latents, self.n_values_per_latent, self.learn_codebook)
@@ -434,66 +306,29 @@ class LatentQuantizedInfoGAN(BaseInfoGAN):
         indices = rng.integers(self.n_values_per_latent, size=(n_samples, self.n_latents))
         return np.take_along_axis(self.codebook_.T, indices, axis=0)
 
-    def encode(self, X, output="values"):
-        """Encode ``X`` with the encoder head of the critic's trunk.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, [C,] H, W)
-        output : {"values", "indices", "continuous"}, default="values"
-            ``"values"``: the quantized codebook values (float32, what ``transform``
-            returns); ``"indices"``: each value's index in its codebook (int64);
-            ``"continuous"``: the encoder's output before quantization (float32).
-
-        Returns
-        -------
-        codes : ndarray of shape (n_samples, n_latents)
-        """
-        return super().encode(X, output=output)
-
-    def transform(self, X):
-        """The encoder's quantized code of ``X``: ``encode(X, output="values")``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, [C,] H, W)
-
-        Returns
-        -------
-        Z : ndarray of shape (n_samples, n_latents), float32
-            Codebook values.
-        """
-        return super().transform(X)
-
-    def inverse_transform(self, Z):
-        """Generate data from codes: ``sigmoid(G(Z))`` (``G(Z)`` for
-        ``output_activation="identity"``).
-
-        Parameters
-        ----------
-        Z : array-like of shape (n_samples, n_latents)
-            Codes, used as given (values off the codebook are not snapped to it).
-
-        Returns
-        -------
-        X : ndarray of shape ``(n_samples, *sample_shape_)``
-            In the shape and units ``X`` had at fit: float32, or ``uint8`` (rounded and
-            clipped to [0, 255]) when the model was fitted on ``uint8`` images.
-        """
-        return super().inverse_transform(Z)
-
-
+@fill_doc
 class InfoGAN(BaseInfoGAN):
-    __doc__ = (
-        """Continuous InfoWGAN-GP: the baseline of :class:`LatentQuantizedInfoGAN`.
+    """Continuous InfoWGAN-GP: the baseline of :class:`LatentQuantizedInfoGAN`.
 
     The same Wasserstein GAN with gradient penalty and InfoGAN code-recovery loss, with a
     continuous code: the generator's codes are drawn uniformly from ``[0, 1)^n_latents``
     and the encoder's output is used as it is (no quantization, no codebook).
-"""
-        + _COMMON_DOC.format(latent_params="", or_codebooks="", and_codebooks="")
-        + _ATTRIBUTES_DOC.format(and_codebook="", codebook_attr="", ql_columns="")
-        + """
+
+    Parameters
+    ----------
+    n_latents : int, default=10
+        Number of latent dimensions (the paper uses twice the number of factors).
+    {gan_weight_decay}
+    {gan_parameters}
+
+    Attributes
+    ----------
+    {gan_net}
+    {precision_}
+    {input_attributes}
+    {gan_history}
+
     See Also
     --------
     LatentQuantizedInfoGAN : The same model with quantized latents.
@@ -524,7 +359,6 @@ class InfoGAN(BaseInfoGAN):
     >>> X_new.shape, bool(((Z_new >= 0) & (Z_new < 1)).all())
     ((5, 1, 16, 16), True)
     """
-    )
 
     def __init__(
         self,
@@ -551,28 +385,7 @@ class InfoGAN(BaseInfoGAN):
         verbose=0,
         callbacks=None,
     ):
-        self.n_latents = n_latents
-        self.weight_decay = weight_decay
-        self.latent_weight = latent_weight
-        self.gradient_penalty_weight = gradient_penalty_weight
-        self.critic_steps_per_generator_step = critic_steps_per_generator_step
-        self.learning_rate = learning_rate
-        self.adam_betas = adam_betas
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.grad_clip_value = grad_clip_value
-        self.architecture = architecture
-        self.input_shape = input_shape
-        self.network_size = network_size
-        self.decoder = decoder
-        self.weight_init = weight_init
-        self.precision = precision
-        self.output_activation = output_activation
-        self.device = device
-        self.random_state = random_state
-        self.verbose = verbose
-        self.callbacks = callbacks
-
+        self._set_init_parameters(locals())
 
     def _build_latent(self):
         return UniformLatent(self.n_latents)
@@ -585,17 +398,3 @@ class InfoGAN(BaseInfoGAN):
     def _draw_codes(self, rng, n_samples):
         return rng.random((n_samples, self.n_latents), dtype=np.float32)
 
-    def encode(self, X, output="values"):
-        """Encode ``X`` with the encoder head of the critic's trunk.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, [C,] H, W)
-        output : {"values", "continuous"}, default="values"
-            Both give the encoder's continuous output ``pre_z`` (float32).
-
-        Returns
-        -------
-        codes : ndarray of shape (n_samples, n_latents)
-        """
-        return super().encode(X, output=output)

@@ -193,8 +193,14 @@ def test_vae_transform_is_the_posterior_mean(tabular):
 def test_vqvae_codes_and_validation(tabular):
     vq = VQVAE(3, codebook_size=16, embedding_dim=4, **FAST).fit(tabular)
     codes = vq.transform(tabular)
-    assert codes.dtype == np.int64 and codes.min() >= 0 and codes.max() < 16
-    assert vq.codebook_.shape == (16, 4)
+    indices = vq.encode(tabular, output="indices")
+    assert codes.dtype == np.float32 and indices.dtype == np.int64
+    np.testing.assert_array_equal(codes, indices)
+    assert codes.min() >= 0 and codes.max() < 16
+    # codebook_ is what each latent can take, as on the other quantized models
+    assert vq.codebook_.shape == (3, 16) and vq.embeddings_.shape == (16, 4)
+    assert all(np.isin(codes[:, j], vq.codebook_[j]).all() for j in range(3))
+    np.testing.assert_array_equal(vq.inverse_transform(codes), vq.inverse_transform(indices))
     assert vq.encode(tabular, output="continuous").shape == (96, 12)
     names = {p: n for n, p in vq.net_.module_.named_parameters()}
     undecayed = {names[p] for g in vq.net_.optimizer_.param_groups if g["weight_decay"] == 0

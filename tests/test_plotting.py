@@ -238,3 +238,38 @@ def test_history(qlae, qlinfogan, tmp_path):
     assert titles[0] == "train_loss" and "gradient_penalty_loss" in titles
     with pytest.raises(ValueError, match="history_"):
         plot_history(PCA())
+
+
+def _all_models():
+    from sklq import VQVAE, Autoencoder, BetaTCVAE, BetaVAE, BioAE
+
+    fast = dict(max_epochs=1, batch_size=32, random_state=0)
+    return [
+        LatentQuantizedAutoencoder(3, n_values_per_latent=4, **fast),
+        LatentQuantizedInfoGAN(3, n_values_per_latent=4, **GAN),
+        InfoGAN(3, **GAN),
+        Autoencoder(3, **fast),
+        BetaVAE(3, **fast),
+        BetaTCVAE(3, **fast),
+        BioAE(3, **fast),
+        VQVAE(3, codebook_size=8, embedding_dim=2, **fast),
+    ]
+
+
+@pytest.mark.parametrize("model", _all_models(), ids=lambda m: type(m).__name__)
+def test_every_plot_works_on_every_model(model, squares, tmp_path):
+    X, factors = squares[0][:64], squares[1][:64]
+    model.fit(X)
+    _written(plot_latent_traversals(model, X, factors=factors), tmp_path, "traversals.png")
+    _written(plot_reconstructions(model, X), tmp_path, "reconstructions.png")
+    _written(plot_history(model), tmp_path, "history.png")
+    Z = model.transform(X)
+    assert Z.dtype == np.float32 and Z.shape == (64, 3)
+    if hasattr(model, "codebook_"):
+        # codebook_ is (n_latents, values per latent) on every quantized model
+        assert model.codebook_.shape[0] == 3
+        assert all(np.isin(Z[:, j], model.codebook_[j]).all() for j in range(3))
+        assert len(_written(plot_codebook_usage(model, X), tmp_path).read_bytes()) > 0
+    else:
+        with pytest.raises(ValueError, match="needs a quantized model with a codebook_"):
+            plot_codebook_usage(model, X)

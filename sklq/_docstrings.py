@@ -1,0 +1,194 @@
+"""Docstring text shared by several estimators: one registry, one substitution helper.
+
+A docstring line that holds only ``{name}`` (after its indentation) is replaced by the entry
+``name`` of :data:`SHARED`, every line of it indented like the placeholder (entries may hold
+placeholders too). Nothing else in a
+docstring is touched, so braces in ordinary text (``{"auto", "mlp"}``) need no escaping.
+"""
+
+import re
+
+_PLACEHOLDER = re.compile(r"^(?P<indent>[ ]*)\{(?P<name>\w+)\}[ ]*$", flags=re.M)
+
+#: Shared numpydoc entries (parameters, attributes), without indentation.
+SHARED = {
+    "architecture": """\
+architecture : {"auto", "mlp", "conv"}, default="auto"
+    ``"conv"`` for images (``X`` of shape ``(n, C, H, W)`` or ``(n, H, W)``, or flat
+    rows with ``input_shape``; any size from 8 to 256 pixels per side, square or not),
+    ``"mlp"`` for tabular rows; ``"auto"`` picks by the input.""",
+    "input_shape": """\
+input_shape : tuple (C, H, W) or (H, W), default=None
+    Image shape of flat rows, so images can flow through a ``Pipeline`` as rows.""",
+    "weight_init": """\
+weight_init : {"signal_preserving", "reference"}, default="signal_preserving"
+    ``"reference"`` keeps PyTorch's default initialisation, which is the reference's
+    (spec §3). Without normalisation layers (``network_size="cpu"``, the dense stacks)
+    it starves the network of signal: at 32 px the encoder maps every image to nearly
+    the same code (std 9e-4 across images, against codebook steps of 0.11) and the
+    decoder's output hardly depends on the code. ``"signal_preserving"`` re-draws every
+    layer that no normalisation follows with He initialisation for its activation
+    (transposed and small-map convolutions with their effective fan-in), and keeps the
+    reference's init elsewhere. See :doc:`training`.""",
+    "precision": """\
+precision : {"auto", "float32", "bfloat16"}, default="auto"
+    Arithmetic of the networks: ``"bfloat16"`` runs their forward and backward passes
+    under bfloat16 autocast; weights, optimizer state, the latent module (quantizer and
+    codebooks) and every loss term stay float32. ``"auto"`` is bfloat16 where the
+    device computes it natively (a CPU whose ``/proc/cpuinfo`` lists ``avx512_bf16`` or
+    ``amx_bf16``; a CUDA GPU of compute capability 8.0 or later) and float32
+    elsewhere. The un-normalised ``"cpu"`` conv networks also run in channels-last
+    memory format.""",
+    "device": """\
+device : {"cpu", "cuda", "auto"}, default="cpu"
+    Where to train; ``"auto"`` uses CUDA when available.""",
+    "verbose": """\
+verbose : int, default=0
+    0: silent; 1: skorch's table of losses per epoch; 2: also a progress bar.""",
+    "callbacks": """\
+callbacks : list of skorch callbacks or None, default=None
+    Extra skorch callbacks (e.g. ``skorch.callbacks.EarlyStopping`` on ``train_loss``).""",
+    "precision_": """\
+precision_ : {"float32", "bfloat16"}
+    The precision ``precision`` resolved to.""",
+    "input_attributes": """\
+architecture_ : {"mlp", "conv"}
+    The network family used.
+input_shape_ : tuple
+    Shape of one sample as the network sees it: ``(C, H, W)`` or ``(n_features,)``.
+sample_shape_ : tuple
+    Shape of one sample of ``X`` at fit; ``inverse_transform`` returns this shape.
+sample_dtype_ : numpy dtype
+    dtype of ``X`` at fit after validation (float32 or uint8).
+n_features_in_ : int
+    Number of values per sample.
+feature_names_in_ : ndarray of shape (`n_features_in_`,)
+    Column names, when ``X`` was a DataFrame with string column names.
+n_samples_fit_ : int
+    Number of training samples.
+n_iter_ : int
+    Number of epochs run.""",
+    "gan_weight_decay": """\
+weight_decay : float, default=1e-3
+    AdamW weight decay on all weights of both networks (linear/conv weights,
+    normalisation scales, the style generator's input map); never on biases or
+    codebooks.""",
+    "gan_parameters": """\
+latent_weight : float, default=200.0
+    Weight of the code-recovery loss ``mean((z_hat - z_fake)**2)`` in both steps, where
+    ``z_hat`` is the encoder's code of the generated ``x_fake = G(z_fake)``.
+gradient_penalty_weight : float, default=10.0
+    Weight of the two-sided gradient penalty ``(||grad D(x_int)|| - 1)**2`` on random
+    interpolates of real and generated samples (critic step).
+critic_steps_per_generator_step : int, default=5
+    A generator step follows every this many critic steps (batches).
+learning_rate : float, default=2e-4
+    Learning rate of both Adam(W) optimizers, constant.
+adam_betas : tuple of two floats, default=(0.0, 0.9)
+    Adam's ``(beta1, beta2)`` for both optimizers.
+batch_size : int, default=64
+max_epochs : int, default=50
+    Passes over the training data; each batch is one critic step. The paper trains
+    200,000 steps on a GPU; the default is sized for a CPU and small datasets.
+grad_clip_value : float or None, default=1.0
+    Clip each gradient element of the weight-decayed parameters to
+    ``[-grad_clip_value, grad_clip_value]`` (biases and codebooks are not clipped).
+{architecture}
+{input_shape}
+network_size : {"cpu", "image_small", "image"}, default="cpu"
+    Width of the critic/encoder trunk and of the generator: the reference's
+    ``"image"`` / ``"image_small"`` networks (for ``"mlp"`` its 4 x 2048 dense network)
+    or a narrow ``"cpu"`` network of the same family (4 conv blocks 32-32-64-64 without
+    normalisation; dense 256-256 for ``"mlp"``).
+decoder : {"auto", "style", "conv"}, default="auto"
+    Generator family for images: the reference's style-modulated decoder or the plain
+    conv-transpose decoder. ``"auto"`` uses the plain one for ``network_size="cpu"``
+    and the style decoder (the paper's) for the reference sizes.
+{weight_init}
+{precision}
+output_activation : {"sigmoid", "identity"}, default="sigmoid"
+    Generated data is ``sigmoid(G(z))`` (the reference's, for data in [0, 1]: ``X``
+    must then be ``uint8`` or within [0, 1]), or the unbounded ``G(z)`` for real-valued
+    tabular data.
+{device}
+random_state : int, RandomState instance or None, default=None
+    Seeds weight initialisation, batch order, the prior samples and the interpolation
+    weights (inside ``torch.random.fork_rng``; the global numpy and torch generators are
+    left untouched). The same int gives identical results on the CPU.
+{verbose}
+{callbacks}""",
+    "gan_net": """\
+net_ : skorch.NeuralNet
+    The trained skorch net; its ``module_`` is the torch model (``encoder``,
+    ``critic``, ``latent``, ``generator``), ``optimizer_`` trains the critic/encoder
+    and ``generator_optimizer_`` the generator (and a codebook).""",
+    "gan_history": """\
+history_ : pandas.DataFrame
+    One row per epoch, batch means of the critic step's terms ``value_loss``
+    (``D(fake) - D(real)``), ``gradient_penalty_loss``, ``latent_loss`` (and, with
+    quantized latents, ``quantization_loss`` and ``commitment_loss``), its weighted total
+    ``train_loss``, the critic's Wasserstein estimate ``wasserstein_estimate``
+    (``D(real) - D(fake)``), the generator step's weighted total ``generator_loss`` (NaN
+    in an epoch without a generator step) and the duration ``dur``.""",
+    "baseline_parameters": """\
+learning_rate : float, default=1e-3
+    Adam(W) learning rate, constant.
+batch_size : int, default=128
+max_epochs : int, default=20
+    Passes over the training data (CPU-sized; the paper trains 200,000 steps).
+grad_clip_value : float or None, default=1.0
+    Element-wise gradient clipping of the weight-decayed parameters.
+{architecture}
+{input_shape}
+network_size : {"cpu", "image_small", "image"}, default="cpu"
+    As in :class:`~sklq.LatentQuantizedAutoencoder`: the same networks.
+decoder : {"auto", "style", "conv"}, default="auto"
+{weight_init}
+{precision}
+reconstruction_loss : {"auto", "bce", "mse"}, default="auto"
+{device}
+random_state : int, RandomState instance or None, default=None
+{verbose}
+{callbacks}""",
+    "baseline_attributes": """\
+net_ : skorch.NeuralNet
+    The trained skorch net; ``net_.module_`` is the torch model.
+reconstruction_loss_ : {"bce", "mse"}
+    The reconstruction loss used.
+{precision_}
+{input_attributes}
+history_ : pandas.DataFrame
+    One row per epoch: ``train_loss`` and every loss term.""",
+}
+
+
+def fill_doc(obj):
+    """Expand the ``{name}`` placeholder lines of ``obj.__doc__`` from :data:`SHARED`.
+
+    Examples
+    --------
+    >>> @fill_doc
+    ... class Model:
+    ...     '''A model.
+    ...
+    ...     Parameters
+    ...     ----------
+    ...     {device}
+    ...     '''
+    >>> print(Model.__doc__.splitlines()[4])
+        device : {"cpu", "cuda", "auto"}, default="cpu"
+    """
+
+    obj.__doc__ = _expand(obj.__doc__)
+    return obj
+
+
+def _expand(text):
+    """``text`` with its placeholder lines replaced, recursively (entries may hold them)."""
+
+    def entry(match):
+        indent = match["indent"]
+        return "\n".join(indent + line if line else line
+                         for line in _expand(SHARED[match["name"]]).splitlines())
+
+    return _PLACEHOLDER.sub(entry, text)
