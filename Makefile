@@ -8,7 +8,7 @@ EXTRAS ?= test,plot,hdf5,docs,distributed
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.sklq-installed
 
-.PHONY: install test demo lint bench docs clean
+.PHONY: install test test-fast demo lint bench docs clean
 
 install: $(STAMP)
 
@@ -20,6 +20,10 @@ $(STAMP): setup.cfg pyproject.toml
 
 test: install
 	$(VPY) -m pytest
+
+# Everything but the tests marked slow (subprocesses, worker processes, the docs build).
+test-fast: install
+	$(VPY) -m pytest -m "not slow"
 
 demo: install
 	$(VPY) -m sklq demo

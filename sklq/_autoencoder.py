@@ -104,11 +104,14 @@ class BaseAutoencoder(BaseLatentModel):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features) or (n_samples, [C,] H, W)
+            Samples to score, shaped and typed like the training data.
         y : Ignored
+            Not used, present for API consistency (it may carry factors for scorers).
 
         Returns
         -------
         score : float
+            Negative mean reconstruction loss per value.
         """
         check_is_fitted(self)
         X = self._validate_X(X, reset=False)
@@ -152,6 +155,7 @@ class LatentQuantizedAutoencoder(BaseAutoencoder):
     learning_rate : float, default=1e-3
         Adam(W) learning rate, constant.
     batch_size : int, default=128
+        Samples per optimiser step.
     max_epochs : int, default=20
         Passes over the training data. The paper trains 200,000 steps on a GPU; the default
         is sized for a CPU and small datasets: the number of optimiser steps is

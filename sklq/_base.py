@@ -249,6 +249,7 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features) or (n_samples, [C,] H, W)
+            Samples to encode, shaped and typed like the training data.
         output : str, default="values"
             ``"values"``: what ``transform`` returns (float32: codebook values for the
             quantized models, the posterior mean for the VAEs, the encoder output for
@@ -277,10 +278,12 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features) or (n_samples, [C,] H, W)
+            Samples to encode, shaped and typed like the training data.
 
         Returns
         -------
         Z : ndarray of shape (n_samples, n_latents), float32
+            The latent values (see :meth:`encode`).
         """
         return self.encode(X, output="values")
 

@@ -29,6 +29,7 @@ class Autoencoder(BaseAutoencoder):
     Parameters
     ----------
     n_latents : int, default=10
+        Number of latent dimensions.
     weight_decay : float, default=0.0
         AdamW weight decay on weights (the paper's ``params/ae`` use 0.001).
     {baseline_parameters}
@@ -74,11 +75,13 @@ class BioAE(BaseAutoencoder):
     Parameters
     ----------
     n_latents : int, default=10
+        Number of latent dimensions.
     activity_weight : float, default=0.01
         Weight of the activity penalty ``mean(z**2)`` (0.1 for Isaac3D in the paper).
     nonnegativity_weight : float, default=1.0
         Weight of the non-negativity penalty ``mean(relu(-z))``.
     weight_decay : float, default=1e-4
+        AdamW weight decay on the weights (never on biases).
     {baseline_parameters}
 
     Attributes
@@ -142,9 +145,11 @@ class BetaVAE(_GaussianAutoencoder):
     Parameters
     ----------
     n_latents : int, default=10
+        Number of latent dimensions.
     beta : float, default=3.0
         The paper's values: Shapes3D 3, MPI3D 0.1, Falcor3D 10, Isaac3D 0.3.
     weight_decay : float, default=0.0
+        AdamW weight decay on the weights (never on biases).
     {baseline_parameters}
 
     Attributes
@@ -187,10 +192,12 @@ class BetaTCVAE(_GaussianAutoencoder):
     Parameters
     ----------
     n_latents : int, default=10
+        Number of latent dimensions.
     beta : float, default=3.0
         Weight of the total correlation. The paper's values: Shapes3D 3, MPI3D 0.3,
         Falcor3D 3, Isaac3D 1.
     weight_decay : float, default=0.0
+        AdamW weight decay on the weights (never on biases).
     {baseline_parameters}
 
     Attributes
@@ -241,10 +248,15 @@ class VQVAE(BaseAutoencoder):
     Parameters
     ----------
     n_latents : int, default=10
+        Number of latent dimensions.
     codebook_size : int, default=512
+        Number of shared embeddings (the values each latent can take).
     embedding_dim : int, default=64
+        Size of each embedding, and of each latent's encoder vector.
     quantization_weight : float, default=1.0
+        Weight of ``mean((sg(e) - q)**2)``, which moves the embeddings to the encoder.
     commitment_weight : float, default=0.25
+        Weight of ``mean((e - sg(q))**2)``, which moves the encoder to the embeddings.
     weight_decay : float, default=0.01
         The paper's "with weight decay" setting; the codebook is never decayed.
     {baseline_parameters}
@@ -321,6 +333,7 @@ class VQVAE(BaseAutoencoder):
         Returns
         -------
         X : ndarray of shape ``(n_samples, *sample_shape_)``
+            The decoded samples, in the shape and units ``X`` had at fit.
         """
         check_is_fitted(self)
         Z = check_array(Z, dtype=None, ensure_all_finite=True, input_name="Z")

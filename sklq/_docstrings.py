@@ -87,6 +87,7 @@ learning_rate : float, default=2e-4
 adam_betas : tuple of two floats, default=(0.0, 0.9)
     Adam's ``(beta1, beta2)`` for both optimizers.
 batch_size : int, default=64
+    Real samples per critic step.
 max_epochs : int, default=50
     Passes over the training data; each batch is one critic step. The paper trains
     200,000 steps on a GPU; the default is sized for a CPU and small datasets.
@@ -134,6 +135,7 @@ history_ : pandas.DataFrame
 learning_rate : float, default=1e-3
     Adam(W) learning rate, constant.
 batch_size : int, default=128
+    Samples per optimiser step.
 max_epochs : int, default=20
     Passes over the training data (CPU-sized; the paper trains 200,000 steps).
 grad_clip_value : float or None, default=1.0
@@ -148,6 +150,8 @@ decoder : {"auto", "style", "conv"}, default="auto"
 reconstruction_loss : {"auto", "bce", "mse"}, default="auto"
 {device}
 random_state : int, RandomState instance or None, default=None
+    Seeds weight initialisation and batch order, as in
+    :class:`~sklq.LatentQuantizedAutoencoder`.
 {verbose}
 {callbacks}""",
     "baseline_attributes": """\

@@ -151,11 +151,14 @@ class BaseInfoGAN(BaseLatentModel):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features) or (n_samples, [C,] H, W)
+            Samples to score, shaped and typed like the training data.
         y : Ignored
+            Not used, present for API consistency (it may carry factors for scorers).
 
         Returns
         -------
         score : float
+            Negative mean squared error per value.
         """
         check_is_fitted(self)
         X = self._validate_X(X, reset=False)

@@ -227,6 +227,7 @@ def load(path, *, device=None):
     Parameters
     ----------
     path : str, path-like or binary file object
+        A model file written by :func:`save`.
     device : {"cpu", "cuda", "auto"} or None, default=None
         Where to put the network; None keeps the saved estimator's ``device`` parameter.
         Given, it also becomes the loaded estimator's ``device``.

@@ -220,6 +220,7 @@ def plot_nmi(result_or_matrix, factor_names=None, *, latent_names=None, active_l
     Returns
     -------
     fig : matplotlib.figure.Figure
+        The heatmap.
 
     See Also
     --------
@@ -272,6 +273,7 @@ def plot_importance(result_or_matrix, factor_names=None, *, latent_names=None,
     Returns
     -------
     fig : matplotlib.figure.Figure
+        The heatmap.
 
     See Also
     --------
@@ -465,7 +467,9 @@ def plot_reconstructions(estimator, X, *, n_samples=8, image_shape=None):
     Parameters
     ----------
     estimator : fitted estimator with ``transform`` and ``inverse_transform``
+        The model whose reconstructions ``inverse_transform(transform(X))`` are shown.
     X : array-like of shape (n, [C,] H, W) or (n, n_features)
+        Samples to reconstruct.
     n_samples : int, default=8
         Number of images shown (spread over ``X``).
     image_shape : tuple, default=None
@@ -551,6 +555,7 @@ def plot_codebook_usage(estimator, X):
         E.g. :class:`~sklq.LatentQuantizedAutoencoder` or
         :class:`~sklq.LatentQuantizedInfoGAN`.
     X : array-like of shape (n, [C,] H, W) or (n, n_features)
+        Samples whose codes are counted.
 
     Returns
     -------

@@ -11,6 +11,9 @@ import pytest
 
 from sklq.cli import main
 
+#: Runs the command line in subprocesses.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 #: Subprocesses train single-threaded and import this checkout of sklq.
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}

@@ -6,6 +6,10 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
+
+#: Runs the benchmark scripts in subprocesses.
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 SINGLE_THREAD_ENV = {**os.environ, "OMP_NUM_THREADS": "1"}

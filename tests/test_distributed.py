@@ -31,7 +31,8 @@ WORKER_ENV = {
 
 # 12 training steps can leave a single active latent, and InfoC warns about it; these tests
 # only compare the serial and the distributed searches.
-pytestmark = pytest.mark.filterwarnings("ignore:Only one active latent")
+pytestmark = [pytest.mark.filterwarnings("ignore:Only one active latent"),
+              pytest.mark.slow]  # worker processes
 
 PARAM_GRID = {"weight_decay": [0.0, 0.1], "n_values_per_latent": [3, 5]}
 SCORER_NAMES = ["infom", "infoc", "infoe", "mig"]

@@ -33,6 +33,7 @@ def test_readme_quick_start_names_the_two_commands():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
 
 
+@pytest.mark.slow  # a subprocess
 @pytest.mark.parametrize("script", EXAMPLES, ids=[p.name for p in EXAMPLES])
 def test_example_runs(script):
     result = subprocess.run(

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+#: Builds the documentation in a subprocess.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+#: Runs ruff in a subprocess.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

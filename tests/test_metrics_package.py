@@ -1,8 +1,5 @@
-"""Package-level checks: no torch import, public API, doctests."""
+"""Package-level checks: no torch import, public API (doctests: pytest's --doctest-modules)."""
 
-import doctest
-import importlib
-import pkgutil
 import subprocess
 import sys
 
@@ -11,6 +8,7 @@ import pytest
 import sklq.metrics
 
 
+@pytest.mark.slow  # a subprocess
 def test_import_does_not_import_torch():
     code = "import sys, sklq.metrics; assert 'torch' not in sys.modules, 'torch imported'"
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -22,13 +20,3 @@ def test_public_api():
         assert getattr(sklq.metrics, name).__doc__
 
 
-MODULES = [
-    importlib.import_module(f"sklq.metrics.{info.name}")
-    for info in pkgutil.iter_modules(sklq.metrics.__path__)
-]
-
-
-@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
-def test_doctests(module):
-    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.failed == 0

@@ -18,12 +18,14 @@ def test_public_names():
         sklq.Nope  # noqa: B018
 
 
+@pytest.mark.slow  # a subprocess
 @pytest.mark.parametrize("module", ["sklq", "sklq.metrics", "sklq.datasets"])
 def test_importing_does_not_import_torch(module):
     code = f"import sys, {module}; assert 'torch' not in sys.modules, 'torch imported'"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+@pytest.mark.slow  # a subprocess
 def test_torch_modules_do_not_import_sklearn_or_skorch():
     code = (
         "import sys, sklq._nn; "

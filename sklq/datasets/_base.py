@@ -202,6 +202,7 @@ class GroundTruthDataset:
         Returns
         -------
         factors : ndarray of shape (n_samples, n_factors), dtype int64
+            The drawn factor indices, one row per sample.
         """
         high = None if replace else self.n_samples
         n_samples = _check_int(n_samples, "n_samples", low=1, high=high)
@@ -253,6 +254,7 @@ class GroundTruthDataset:
         Returns
         -------
         X : ndarray of shape (n, n_channels, image_size, image_size)
+            One image per row of ``factor_indices``.
         """
         dtype = _check_dtype(dtype)
         factors = self._check_factors(factor_indices)
@@ -280,6 +282,23 @@ class GroundTruthDataset:
         """Render a uniform sample of the grid (or the whole grid) with its factors.
 
         See the ``make_*`` functions (e.g. :func:`sklq.datasets.make_squares`).
+
+        Parameters
+        ----------
+        n_samples : int or None, default=None
+            Number of distinct grid points drawn uniformly without replacement; None
+            renders the whole grid in order.
+        dtype : {"float32", "uint8"}, default="float32"
+            float32 in [0, 1] or uint8 in [0, 255].
+        random_state : int, RandomState instance, Generator or None, default=None
+            Seeds the sample.
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_channels, image_size, image_size)
+            The rendered images.
+        factors : ndarray of shape (n_samples, n_factors), dtype int64
+            Each image's factor indices.
         """
         dtype = _check_dtype(dtype)
         n_samples = _check_int(n_samples, "n_samples", low=1, high=self.n_samples, allow_none=True)

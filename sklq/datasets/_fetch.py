@@ -47,6 +47,7 @@ def get_data_home(data_home=None):
     Returns
     -------
     data_home : pathlib.Path
+        The folder (created when missing).
 
     Examples
     --------
@@ -113,6 +114,7 @@ def download(url, path, *, sha256=None, progress=True, timeout=60):
     Returns
     -------
     path : pathlib.Path
+        Where the verified file is.
 
     Raises
     ------

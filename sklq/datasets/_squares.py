@@ -99,6 +99,7 @@ class Squares(GroundTruthDataset):
         Returns
         -------
         X : ndarray of shape (n, 1, image_size, image_size)
+            One image per row of ``factor_indices``.
 
         Examples
         --------

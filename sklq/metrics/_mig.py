@@ -105,6 +105,7 @@ def mig(factors, latents, *, n_bins=20, adjust_for_chance=False, random_state=No
     Returns
     -------
     result : MIGResult
+        The score, the mutual-information matrix and, when adjusted, the chance level.
 
     Raises
     ------
