@@ -21,6 +21,7 @@ from sklearn.base import (
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
+from ._checks import check_seed
 from ._nn import CONV_LAYOUTS, WEIGHT_INITS, check_image_shape, initialize_weights_
 from ._training import (
     PRECISIONS,
@@ -32,23 +33,6 @@ from ._training import (
 
 #: dtypes kept as they are; anything else is converted to the first (float32).
 _INPUT_DTYPES = (np.float32, np.uint8)
-
-
-def resolve_seed(random_state):
-    """An int seed for torch from a scikit-learn ``random_state``.
-
-    ``None`` draws fresh OS entropy without touching numpy's global RNG; an int is used as
-    it is; a ``RandomState``/``Generator`` instance is drawn from (advancing it).
-    """
-    if random_state is None:
-        return int(np.random.default_rng().integers(2**31 - 1))
-    if isinstance(random_state, Integral):
-        return int(random_state)
-    if isinstance(random_state, np.random.RandomState):
-        return int(random_state.randint(2**31 - 1))
-    if isinstance(random_state, np.random.Generator):
-        return int(random_state.integers(2**31 - 1))
-    raise ValueError(f"random_state={random_state!r} cannot be used to seed torch.")
 
 
 def resolve_device(device):
@@ -212,7 +196,7 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         self._check_params(X)
         device = resolve_device(self.device)
         self.precision_ = resolve_precision(self.precision, device)
-        seed = resolve_seed(self.random_state)
+        seed = check_seed(self.random_state)
         devices = [torch.device(device).index or 0] if device.startswith("cuda") else []
         with torch.random.fork_rng(devices=devices):
             torch.manual_seed(seed)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ._checks import check_seed
 from .metrics import dci, infomec, mig
 
 #: Row order of :meth:`Evaluation.to_frame`.
@@ -278,7 +279,7 @@ def evaluate(
                 f"factor_names must have one name per factor ({n_factors}); got "
                 f"{len(factor_names)}: {factor_names!r}."
             )
-    seed = _seed(random_state)
+    seed = check_seed(random_state)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         info = infomec(factors, latents, adjust_for_chance=True, random_state=seed,
@@ -335,12 +336,3 @@ def evaluate(
         warnings=notes,
         results={"infomec": info, "dci": dci_result, "mig": mig_result},
     )
-
-
-def _seed(random_state):
-    """One int for every metric (a RandomState or None first draws it)."""
-    if random_state is None:
-        return int(np.random.default_rng().integers(np.iinfo(np.int32).max))
-    if isinstance(random_state, np.random.RandomState):
-        return int(random_state.randint(np.iinfo(np.int32).max))
-    return random_state

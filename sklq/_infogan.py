@@ -7,7 +7,8 @@ import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import BaseLatentModel, resolve_seed
+from ._base import BaseLatentModel
+from ._checks import check_generator, check_int
 from ._docstrings import fill_doc
 from ._nn import InfoGANModule, LatentQuantizer, UniformLatent, build_encoder_decoder
 from ._training import InfoGANNet, collate_batch, no_decay_param_groups
@@ -131,10 +132,8 @@ class BaseInfoGAN(BaseLatentModel):
             The codes that generated ``X``.
         """
         check_is_fitted(self)
-        if not isinstance(n_samples, Integral) or isinstance(n_samples, bool) or n_samples < 1:
-            raise ValueError(f"n_samples={n_samples!r} must be a positive integer.")
-        rng = np.random.default_rng(resolve_seed(random_state))
-        Z = self._draw_codes(rng, int(n_samples)).astype(np.float32)
+        n_samples = check_int(n_samples, "n_samples", low=1)
+        Z = self._draw_codes(check_generator(random_state), n_samples).astype(np.float32)
         return self.inverse_transform(Z), Z
 
     def score(self, X, y=None):

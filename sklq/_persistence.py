@@ -19,16 +19,14 @@ from pathlib import Path
 
 import numpy as np
 
+from .exceptions import ModelFileError
+
 FORMAT = "sklq-model"
 FORMAT_VERSION = 1
 _META, _ARRAYS, _WEIGHTS = "sklq.json", "arrays.npz", "module.pt"
 
 #: Fitted attributes rebuilt on load rather than stored.
 _REBUILT = {"net_", "history_"}
-
-
-class ModelFileError(ValueError):
-    """A file that is not a valid sklq model file (corrupt, truncated or of another format)."""
 
 
 def _registry():

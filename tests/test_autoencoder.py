@@ -15,7 +15,8 @@ from sklearn.preprocessing import StandardScaler
 from skorch.callbacks import Callback
 
 from sklq import LatentQuantizedAutoencoder
-from sklq._training import NO_DECAY_PATTERNS, TrainingDivergedError, is_decayed
+from sklq._training import NO_DECAY_PATTERNS, is_decayed
+from sklq.exceptions import TrainingDivergedError
 
 FAST = dict(max_epochs=2, batch_size=32, random_state=0)
 

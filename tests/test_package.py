@@ -19,7 +19,7 @@ def test_public_names():
 
 
 @pytest.mark.slow  # a subprocess
-@pytest.mark.parametrize("module", ["sklq", "sklq.metrics", "sklq.datasets"])
+@pytest.mark.parametrize("module", ["sklq", "sklq.metrics", "sklq.datasets", "sklq.exceptions"])
 def test_importing_does_not_import_torch(module):
     code = f"import sys, {module}; assert 'torch' not in sys.modules, 'torch imported'"
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -33,3 +33,14 @@ def test_torch_modules_do_not_import_sklearn_or_skorch():
         "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_public_exceptions_are_the_raised_ones():
+    import sklq._persistence
+    import sklq._training
+    import sklq.exceptions
+
+    assert sklq._training.TrainingDivergedError is sklq.exceptions.TrainingDivergedError
+    assert sklq._persistence.ModelFileError is sklq.exceptions.ModelFileError
+    assert issubclass(sklq.exceptions.ModelFileError, ValueError)
+    assert issubclass(sklq.exceptions.TrainingDivergedError, FloatingPointError)

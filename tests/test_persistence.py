@@ -13,7 +13,7 @@ from sklearn.exceptions import NotFittedError
 
 import sklq
 from sklq import InfoGAN, LatentQuantizedAutoencoder, LatentQuantizedInfoGAN
-from sklq._persistence import ModelFileError
+from sklq.exceptions import ModelFileError
 
 GAN = dict(max_epochs=1, batch_size=16, critic_steps_per_generator_step=1, random_state=0)
 

@@ -10,6 +10,7 @@ from skorch import NeuralNet
 from skorch.callbacks import PassthroughScoring
 from skorch.utils import to_device
 
+from ..exceptions import TrainingDivergedError
 from ._precision import autocast
 
 #: Parameters outside the weight-decayed, gradient-clipped group (spec §5): every bias
@@ -26,10 +27,6 @@ def no_decay_param_groups():
 def is_decayed(name):
     """Whether the parameter called ``name`` is in the weight-decayed (clipped) group."""
     return not any(fnmatch.fnmatch(name, pattern) for pattern in NO_DECAY_PATTERNS)
-
-
-class TrainingDivergedError(FloatingPointError):
-    """Raised when a training loss becomes NaN or infinite."""
 
 
 class LatentNet(NeuralNet):

@@ -1,9 +1,10 @@
 """Shared machinery of the procedural ground-truth datasets (numpy only)."""
 
 import numbers
-import operator
 
 import numpy as np
+
+from .._checks import check_generator, check_int
 
 _DTYPES = {"uint8": np.dtype(np.uint8), "float32": np.dtype(np.float32)}
 
@@ -17,40 +18,6 @@ def _check_dtype(dtype):
     if resolved is None or resolved.name not in _DTYPES:
         raise ValueError(f"dtype must be 'uint8' or 'float32', got {dtype!r}.")
     return resolved
-
-
-def _check_int(value, name, *, low, high=None, allow_none=False):
-    """Validate an integer parameter, naming it and its value in the error message."""
-    if value is None and allow_none:
-        return None
-    bounds = f"in [{low}, {high}]" if high is not None else f">= {low}"
-    kind = "None or an integer" if allow_none else "an integer"
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be {kind} {bounds}, got {value!r}.")
-    value = operator.index(value)
-    if value < low or (high is not None and value > high):
-        raise ValueError(f"{name} must be {kind} {bounds}, got {value!r}.")
-    return value
-
-
-def check_random_state(random_state):
-    """Turn ``random_state`` into a numpy random generator.
-
-    Accepts ``None`` (fresh entropy), an integer seed, a ``numpy.random.Generator``
-    (used as is) or a legacy ``numpy.random.RandomState`` (used as is).
-    """
-    if random_state is None or (
-        isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool)
-    ):
-        if random_state is not None and random_state < 0:
-            raise ValueError(f"random_state must be a non-negative integer, got {random_state}.")
-        return np.random.default_rng(random_state)
-    if isinstance(random_state, np.random.Generator | np.random.RandomState):
-        return random_state
-    raise ValueError(
-        "random_state must be None, an integer, a numpy.random.Generator or a "
-        f"numpy.random.RandomState, got {random_state!r}."
-    )
 
 
 def _readonly(array):
@@ -121,7 +88,7 @@ class GroundTruthDataset:
             image_size = self.default_image_size
         if self.image_size_range is not None:
             low, high = self.image_size_range
-            self.image_size = _check_int(image_size, "image_size", low=low, high=high)
+            self.image_size = check_int(image_size, "image_size", low=low, high=high)
         else:
             sizes = self.supported_image_sizes
             if (
@@ -205,8 +172,8 @@ class GroundTruthDataset:
             The drawn factor indices, one row per sample.
         """
         high = None if replace else self.n_samples
-        n_samples = _check_int(n_samples, "n_samples", low=1, high=high)
-        rng = check_random_state(random_state)
+        n_samples = check_int(n_samples, "n_samples", low=1, high=high)
+        rng = check_generator(random_state)
         if isinstance(rng, np.random.RandomState):
             index = rng.choice(self.n_samples, size=n_samples, replace=replace)
         else:
@@ -301,7 +268,7 @@ class GroundTruthDataset:
             Each image's factor indices.
         """
         dtype = _check_dtype(dtype)
-        n_samples = _check_int(n_samples, "n_samples", low=1, high=self.n_samples, allow_none=True)
+        n_samples = check_int(n_samples, "n_samples", low=1, high=self.n_samples, allow_none=True)
         if n_samples is None:
             factors = self.all_factors()
         else:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ._base import _check_dtype, _check_int, check_random_state
+from .._checks import check_generator, check_int
+from ._base import _check_dtype
 
 DSPRITES_FACTOR_NAMES = ("shape", "scale", "orientation", "position_x", "position_y")
 DSPRITES_FACTOR_SIZES = (3, 6, 40, 32, 32)
@@ -122,10 +123,10 @@ def _require(path, what, names, missing):
 
 
 def _select(n_total, n_samples, random_state):
-    n_samples = _check_int(n_samples, "n_samples", low=1, high=n_total, allow_none=True)
+    n_samples = check_int(n_samples, "n_samples", low=1, high=n_total, allow_none=True)
     if n_samples is None:
         return None
-    rng = check_random_state(random_state)
+    rng = check_generator(random_state)
     return np.asarray(rng.choice(n_total, size=n_samples, replace=False), dtype=np.int64)
 
 

@@ -9,8 +9,8 @@ import pandas as pd
 from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state
 
+from .._checks import check_seed
 from ._importance import hist_gbt_importance
 from ._validation import check_inputs
 
@@ -268,11 +268,7 @@ def dci(
     factors_checked, latents_checked = check_inputs(factors, latents)
     codes, values = factors_checked.codes, latents_checked.values
     n_samples, n_factors = codes.shape
-    if random_state is None:
-        # fresh entropy; numpy's global RNG is left alone
-        random_state = int(np.random.default_rng().integers(np.iinfo(np.int32).max))
-    elif not isinstance(random_state, numbers.Integral):
-        random_state = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+    random_state = check_seed(random_state)  # one seed for the split and the importances
     try:
         train_index, test_index = train_test_split(
             np.arange(n_samples), test_size=test_size, shuffle=shuffle, random_state=random_state

@@ -13,12 +13,12 @@ binned exactly (every split the GBT can make is available); others are cut at
 thresholds. ``max_bins`` follows the training size (:func:`bins_for`).
 """
 
-import numbers
 
 import numpy as np
 from scipy import sparse
 from scipy.special import expit
-from sklearn.utils import check_random_state
+
+from .._checks import check_seed
 
 #: The GBT's settings (``GradientBoostingClassifier`` defaults).
 N_STAGES = 100
@@ -207,10 +207,7 @@ def boosted_importances(x_train, codes_train, x_test, n_classes, random_state=No
     predicted_train, predicted_test : ndarray of shape (n_rows, n_factors)
         Predicted class codes.
     """
-    if isinstance(random_state, numbers.Integral):
-        seed = int(random_state)
-    else:
-        seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+    seed = check_seed(random_state)
     if factor_ids is None:
         factor_ids = range(len(n_classes))
     generators = [np.random.default_rng([seed, int(i)]) for i in factor_ids]

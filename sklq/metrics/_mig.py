@@ -4,9 +4,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._checks import check_int
 from ._chance import adjusted_nmi, discrete_null, per_entry_alpha
 from ._mutual_info import factor_entropies, mi_matrix_discrete
-from ._validation import check_bool_param, check_inputs, check_int_param, shuffle_generator
+from ._validation import check_bool_param, check_inputs, shuffle_generator
 
 
 def histogram_discretize(latents, n_bins=20):
@@ -149,7 +150,7 @@ def mig(factors, latents, *, n_bins=20, adjust_for_chance=False, random_state=No
     >>> result.unadjusted > 0, result.chance > 0, result.mig
     (True, True, 0.0)
     """
-    n_bins = check_int_param(n_bins, "n_bins", 1)
+    n_bins = check_int(n_bins, "n_bins", low=1)
     adjust_for_chance = check_bool_param(adjust_for_chance, "adjust_for_chance")
     factors_checked, latents_checked = check_inputs(factors, latents)
     n_latents = latents_checked.values.shape[1]

@@ -1,11 +1,11 @@
 """Input checks shared by the metrics: shapes, finiteness, label encoding, discrete detection."""
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.utils import check_random_state
+
+from .._checks import check_generator
 
 #: A float latent column counts as discrete under ``discrete_latents="auto"`` when it
 #: takes at most this many distinct values (and at most half as many as there are samples).
@@ -195,15 +195,6 @@ def encode_columns(values):
     return codes, n_values
 
 
-def check_int_param(value, name, minimum):
-    """Validate an integer parameter ``>= minimum``."""
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}.")
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}.")
-    return int(value)
-
-
 def check_bool_param(value, name):
     """Validate a boolean parameter (Python or numpy bool)."""
     if not isinstance(value, bool | np.bool_):
@@ -211,15 +202,14 @@ def check_bool_param(value, name):
     return bool(value)
 
 
+#: Stream of the chance adjustment's generator (see :func:`shuffle_generator`).
+SHUFFLE_STREAM = 2023
+
+
 def shuffle_generator(random_state):
     """The ``numpy.random.Generator`` of the chance adjustment's shuffles and folds.
 
-    None draws from fresh entropy; an int seeds a stream of its own (apart from the kNN
-    jitter's, which uses the same int through ``check_random_state``); a ``RandomState``
-    gives one draw. numpy's global RNG is never touched.
+    An int seeds a stream of its own (apart from the kNN jitter's, which uses the same int
+    through scikit-learn's ``check_random_state``); see :func:`sklq._checks.check_generator`.
     """
-    if random_state is None:
-        return np.random.default_rng()
-    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
-        return np.random.default_rng([int(random_state), 2023])
-    return np.random.default_rng(check_random_state(random_state).randint(2**31 - 1))
+    return check_generator(random_state, stream=SHUFFLE_STREAM)
