@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_array, check_is_fitted
 
 from ._autoencoder import BaseAutoencoder
 from ._docstrings import fill_doc
-from ._nn._latents import (
+from ._nn import (
     BioLatent,
     ContinuousLatent,
     GaussianLatent,

@@ -10,8 +10,20 @@ from ._blocks import (
     reset_conv_transpose_,
 )
 from ._float32 import float32_call
-from ._infogan import InfoGANModule, UniformLatent, gradient_penalty
+from ._infogan import InfoGANModule, gradient_penalty
 from ._init import WEIGHT_INITS, initialize_weights_
+from ._latents import (
+    BioLatent,
+    ContinuousLatent,
+    GaussianLatent,
+    LatentOutput,
+    LatentQuantizer,
+    TCGaussianLatent,
+    UniformLatent,
+    VectorQuantizer,
+    commitment_loss,
+    quantization_loss,
+)
 from ._networks import (
     CONV_LAYOUTS,
     MAX_IMAGE_SIDE,
@@ -27,7 +39,6 @@ from ._networks import (
     conv_plan,
     deconv_plan,
 )
-from ._quantizer import LatentQuantizer, QuantizerOutput
 
 __all__ = [
     "CONV_LAYOUTS",
@@ -40,15 +51,21 @@ __all__ = [
     "ConvEncoder",
     "ConvTransposeBlock",
     "DenseBlock",
+    "BioLatent",
+    "ContinuousLatent",
+    "GaussianLatent",
     "InfoGANModule",
+    "LatentOutput",
     "LatentAutoencoder",
     "LatentQuantizer",
     "MLPDecoder",
     "MLPEncoder",
-    "QuantizerOutput",
     "StyleConvTransposeBlock",
     "StyleDecoder",
+    "TCGaussianLatent",
     "UniformLatent",
+    "VectorQuantizer",
+    "commitment_loss",
     "build_encoder_decoder",
     "check_image_shape",
     "conv_plan",
@@ -56,5 +73,6 @@ __all__ = [
     "float32_call",
     "gradient_penalty",
     "initialize_weights_",
+    "quantization_loss",
     "reset_conv_transpose_",
 ]

@@ -1,58 +1,10 @@
-"""InfoWGAN-GP modules (spec §6): a continuous uniform latent, the critic/encoder/generator
-module and the two-sided gradient penalty."""
+"""InfoWGAN-GP modules (spec §6): the critic/encoder/generator module and the two-sided
+gradient penalty (the uniform latent is in :mod:`sklq._nn._latents`)."""
 
 import torch
 from torch import nn
 
 from ._float32 import float32_call
-from ._quantizer import QuantizerOutput
-
-
-class UniformLatent(nn.Module):
-    """Continuous latent with a uniform prior on ``[0, 1)^n_latents`` (reference
-    ``UniformLatent``).
-
-    The same interface as :class:`~sklq._nn.LatentQuantizer`, without quantization: the
-    forward pass returns a :class:`~sklq._nn.QuantizerOutput` whose ``continuous``,
-    ``quantized`` and ``straight_through`` fields are all the encoder output ``pre_z`` and
-    whose ``indices`` is None; there are no regularization losses and no parameters.
-
-    Parameters
-    ----------
-    n_latents : int
-        Number of latent dimensions.
-
-    Examples
-    --------
-    >>> import torch
-    >>> latent = UniformLatent(3)
-    >>> out = latent(torch.tensor([[0.2, -1.0, 4.0]]))
-    >>> out.straight_through, out.indices
-    (tensor([[ 0.2000, -1.0000,  4.0000]]), None)
-    >>> values, _ = latent.sample(5)
-    >>> values.shape, bool(((values >= 0) & (values < 1)).all())
-    (torch.Size([5, 3]), True)
-    """
-
-    def __init__(self, n_latents):
-        super().__init__()
-        self.n_latents = int(n_latents)
-        # Follows the module across devices so that ``sample`` draws where the module lives.
-        self.register_buffer("_device_anchor", torch.empty(0), persistent=False)
-
-    def forward(self, continuous):
-        return QuantizerOutput(continuous, continuous, continuous, None)
-
-    def sample(self, n_samples, generator=None):
-        """Draw codes uniformly on ``[0, 1)``; returns ``(values, None)``."""
-        values = torch.rand(
-            (n_samples, self.n_latents), generator=generator, device=self._device_anchor.device
-        )
-        return values, None
-
-    def regularization_losses(self, output):
-        """No loss terms of its own."""
-        return {}
 
 
 class InfoGANModule(nn.Module):
@@ -70,7 +22,7 @@ class InfoGANModule(nn.Module):
         With ``features(x)``, ``head`` and ``n_features_out`` (e.g.
         :class:`~sklq._nn.ConvEncoder` or :class:`~sklq._nn.MLPEncoder`).
     latent : torch.nn.Module
-        :class:`~sklq._nn.LatentQuantizer` (QLInfoWGAN-GP) or :class:`UniformLatent`
+        :class:`~sklq._nn.LatentQuantizer` (QLInfoWGAN-GP) or :class:`~sklq._nn.UniformLatent`
         (InfoWGAN-GP): forward output with a ``straight_through`` field, ``sample`` and
         ``regularization_losses``.
     generator : torch.nn.Module

@@ -1,10 +1,10 @@
-"""Latent modules of the baselines (spec §7): continuous, BioAE, Gaussian (β-VAE, β-TCVAE)
-and vector-quantized (VQ-VAE).
+"""Latent modules (spec §2, §6, §7): the per-dimension scalar quantizer, the continuous
+and uniform latents, BioAE's, the Gaussian posteriors (β-VAE, β-TCVAE) and the vector
+quantizer (VQ-VAE).
 
-Every latent module maps the encoder output to a NamedTuple with ``continuous``,
-``quantized`` (what ``transform`` reports), ``straight_through`` (what the decoder consumes)
-and ``indices`` fields, and names its own loss terms in ``regularization_losses(output)``,
-like :class:`~sklq._nn.LatentQuantizer`.
+Every latent module maps the encoder output to one :class:`LatentOutput` whose
+``straight_through`` field the decoder consumes and whose ``quantized`` field ``transform``
+reports, and names its own loss terms in ``regularization_losses(output)``.
 """
 
 import math
@@ -14,14 +14,182 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ._quantizer import QuantizerOutput
-
 _LOG_2PI = math.log(2 * math.pi)
 
 #: Floor of a Gaussian posterior's standard deviation. ``softplus(s)`` underflows to 0 in
 #: float32 for ``s < -104`` (an encoder fed unscaled inputs can emit that in its first
 #: steps), and ``log 0`` makes every loss NaN; the reference has no floor.
 MIN_POSTERIOR_SCALE = 1e-6
+
+
+class LatentOutput(NamedTuple):
+    """What a latent module returns for a batch of encoder outputs.
+
+    Attributes
+    ----------
+    continuous : Tensor of shape (n, n_latents)
+        The encoder's output before the latent module (a Gaussian posterior's mean;
+        ``(n, n_latents * embedding_dim)`` for the vector quantizer).
+    quantized : Tensor
+        The latent's value (the nearest codebook value of each dimension, differentiable
+        w.r.t. the codebook; ``continuous`` itself for the continuous latents).
+    straight_through : Tensor
+        What the decoder consumes: ``continuous + (quantized - continuous).detach()`` for
+        the quantizers (forward value ``quantized``, identity gradient to ``continuous``),
+        a posterior sample in training for the Gaussians.
+    indices : LongTensor of shape (n, n_latents) or None
+        Index of the chosen value in each codebook (quantizers only).
+    scale : Tensor of shape (n, n_latents) or None
+        A Gaussian posterior's standard deviation.
+    """
+
+    continuous: torch.Tensor
+    quantized: torch.Tensor
+    straight_through: torch.Tensor
+    indices: torch.Tensor | None = None
+    scale: torch.Tensor | None = None
+
+
+def quantization_loss(output):
+    """``mean((sg(continuous) - quantized)**2)``: moves only the codebook."""
+    return (output.continuous.detach() - output.quantized).pow(2).mean()
+
+
+def commitment_loss(output):
+    """``mean((continuous - sg(quantized))**2)``: moves only the encoder."""
+    return (output.continuous - output.quantized.detach()).pow(2).mean()
+
+
+def _straight_through(continuous, quantized):
+    return continuous + (quantized - continuous).detach()
+
+
+class LatentQuantizer(nn.Module):
+    """Quantize each latent dimension to its own small learnable scalar codebook.
+
+    Dimension ``j`` has the codebook ``codebook[j]`` of ``n_values_per_latent`` scalars,
+    initialised to ``linspace(-0.5, 0.5, n_values_per_latent)``. A value is snapped to the
+    nearest codebook entry by absolute distance (ties go to the lowest index). The decoder
+    sees the straight-through value; the codebook learns only from :meth:`quantization_loss`.
+
+    Parameters
+    ----------
+    n_latents : int
+        Number of latent dimensions.
+    n_values_per_latent : int
+        Number of scalar values in each dimension's codebook (at least 2).
+    learn_codebook : bool, default=True
+        If False the codebook is frozen at its initial values.
+
+    Attributes
+    ----------
+    codebook : Parameter of shape (n_latents, n_values_per_latent)
+
+    Examples
+    --------
+    >>> import torch
+    >>> quantizer = LatentQuantizer(2, 3)
+    >>> quantizer.codebook
+    Parameter containing:
+    tensor([[-0.5000,  0.0000,  0.5000],
+            [-0.5000,  0.0000,  0.5000]], requires_grad=True)
+    >>> out = quantizer(torch.tensor([[0.3, -0.2]]))
+    >>> out.quantized, out.indices
+    (tensor([[0.5000, 0.0000]], grad_fn=<IndexBackward0>), tensor([[2, 1]]))
+    """
+
+    def __init__(self, n_latents, n_values_per_latent, learn_codebook=True):
+        super().__init__()
+        initial = torch.linspace(-0.5, 0.5, n_values_per_latent).repeat(n_latents, 1)
+        self.codebook = nn.Parameter(initial, requires_grad=learn_codebook)
+
+    @property
+    def n_latents(self):
+        return self.codebook.shape[0]
+
+    def lookup(self, indices):
+        """Codebook values at ``indices`` of shape (n, n_latents); differentiable."""
+        rows = torch.arange(self.n_latents, device=indices.device)
+        return self.codebook[rows, indices]
+
+    def quantize(self, continuous):
+        """Nearest codebook value and its index, per dimension."""
+        distances = (continuous.unsqueeze(-1) - self.codebook).abs()
+        indices = distances.argmin(dim=-1)
+        return self.lookup(indices), indices
+
+    def forward(self, continuous):
+        quantized, indices = self.quantize(continuous)
+        return LatentOutput(continuous, quantized, _straight_through(continuous, quantized),
+                            indices)
+
+    quantization_loss = staticmethod(quantization_loss)
+    commitment_loss = staticmethod(commitment_loss)
+
+    def sample(self, n_samples, generator=None):
+        """Draw codes uniformly from each dimension's codebook, independently.
+
+        Returns ``(values, indices)``; the values are differentiable w.r.t. the codebook.
+        """
+        n_values = self.codebook.shape[1]
+        indices = torch.randint(
+            n_values,
+            (n_samples, self.n_latents),
+            generator=generator,
+            device=self.codebook.device,
+        )
+        return self.lookup(indices), indices
+
+    def regularization_losses(self, output):
+        """The latent's own loss terms, by name (weighted by the training net)."""
+        return {"quantization": quantization_loss(output), "commitment": commitment_loss(output)}
+
+
+class UniformLatent(nn.Module):
+    """Continuous latent with a uniform prior on ``[0, 1)^n_latents`` (reference
+    ``UniformLatent``).
+
+    The same interface as :class:`LatentQuantizer`, without quantization: the forward pass
+    returns a :class:`LatentOutput` whose ``continuous``, ``quantized`` and
+    ``straight_through`` fields are all the encoder output ``pre_z``; there are no
+    regularization losses and no parameters.
+
+    Parameters
+    ----------
+    n_latents : int
+        Number of latent dimensions.
+
+    Examples
+    --------
+    >>> import torch
+    >>> latent = UniformLatent(3)
+    >>> out = latent(torch.tensor([[0.2, -1.0, 4.0]]))
+    >>> out.straight_through, out.indices
+    (tensor([[ 0.2000, -1.0000,  4.0000]]), None)
+    >>> values, _ = latent.sample(5)
+    >>> values.shape, bool(((values >= 0) & (values < 1)).all())
+    (torch.Size([5, 3]), True)
+    """
+
+    def __init__(self, n_latents):
+        super().__init__()
+        self.n_latents = int(n_latents)
+        # Follows the module across devices so that ``sample`` draws where the module lives.
+        self.register_buffer("_device_anchor", torch.empty(0), persistent=False)
+
+    def forward(self, continuous):
+        return LatentOutput(continuous, continuous, continuous)
+
+    def sample(self, n_samples, generator=None):
+        """Draw codes uniformly on ``[0, 1)``; returns ``(values, None)``."""
+        values = torch.rand(
+            (n_samples, self.n_latents), generator=generator, device=self._device_anchor.device
+        )
+        return values, None
+
+    def regularization_losses(self, output):
+        """No loss terms of its own."""
+        return {}
 
 
 class ContinuousLatent(nn.Module):
@@ -40,7 +208,7 @@ class ContinuousLatent(nn.Module):
         self.n_latents = int(n_latents)
 
     def forward(self, continuous):
-        return QuantizerOutput(continuous, continuous, continuous, None)
+        return LatentOutput(continuous, continuous, continuous)
 
     def regularization_losses(self, output):
         return {}
@@ -62,17 +230,6 @@ class BioLatent(ContinuousLatent):
     def regularization_losses(self, output):
         z = output.continuous
         return {"nonnegativity": F.relu(-z).mean(), "activity": z.pow(2).mean()}
-
-
-class GaussianOutput(NamedTuple):
-    """Output of :class:`GaussianLatent`: ``continuous``/``quantized`` are the posterior
-    mean, ``straight_through`` the sample the decoder sees (the mean in eval mode)."""
-
-    continuous: torch.Tensor
-    quantized: torch.Tensor
-    straight_through: torch.Tensor
-    indices: None
-    scale: torch.Tensor
 
 
 class GaussianLatent(nn.Module):
@@ -100,7 +257,7 @@ class GaussianLatent(nn.Module):
         mu, s = encoded.chunk(2, dim=1)
         sigma = F.softplus(s).clamp_min(MIN_POSTERIOR_SCALE)
         z = mu + sigma * torch.randn_like(mu) if self.training else mu
-        return GaussianOutput(mu, mu, z, None, sigma)
+        return LatentOutput(mu, mu, z, scale=sigma)
 
     def regularization_losses(self, output):
         mu, sigma = output.continuous, output.scale
@@ -192,11 +349,7 @@ class VectorQuantizer(nn.Module):
         )
         indices = distances.argmin(dim=2)
         quantized = self.lookup(indices)
-        straight_through = encoded + (quantized - encoded).detach()
-        return QuantizerOutput(encoded, quantized, straight_through, indices)
+        return LatentOutput(encoded, quantized, _straight_through(encoded, quantized), indices)
 
     def regularization_losses(self, output):
-        return {
-            "quantization": (output.continuous.detach() - output.quantized).pow(2).mean(),
-            "commitment": (output.continuous - output.quantized.detach()).pow(2).mean(),
-        }
+        return {"quantization": quantization_loss(output), "commitment": commitment_loss(output)}

@@ -1,8 +1,10 @@
 """Training: skorch nets and array datasets (torch + skorch, no scikit-learn estimators)."""
 
-from ._autoencoder_net import (
+from ._autoencoder_net import AutoencoderNet
+from ._data import ArrayDataset, as_float_batch, collate_batch
+from ._infogan_net import InfoGANNet, split_critic_generator
+from ._net import (
     NO_DECAY_PATTERNS,
-    AutoencoderNet,
     LatentNet,
     TrainingDivergedError,
     concat_batches,
@@ -10,8 +12,6 @@ from ._autoencoder_net import (
     is_decayed,
     no_decay_param_groups,
 )
-from ._data import ArrayDataset, as_float_batch, collate_batch
-from ._infogan_net import InfoGANNet, split_critic_generator
 from ._precision import PRECISIONS, autocast, native_bfloat16, resolve_precision
 
 __all__ = [

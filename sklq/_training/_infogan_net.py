@@ -9,7 +9,7 @@ from skorch.dataset import unpack_data
 from torch.nn import functional as F
 
 from .._nn import gradient_penalty
-from ._autoencoder_net import LatentNet
+from ._net import LatentNet
 
 #: Top-level submodules of :class:`~sklq._nn.InfoGANModule` trained by each step.
 CRITIC_MODULES = ("encoder", "critic")
@@ -107,12 +107,6 @@ class InfoGANNet(LatentNet):
         self.generator_steps_ = 0
         return self
 
-    def _weight(self, name):
-        return (self.loss_weights or {}).get(name, 1.0)
-
-    def _weighted_sum(self, terms):
-        return sum(self._weight(name) * value for name, value in terms.items())
-
     def _apply_gradients(self, optimizer, named_parameters, batch):
         self.notify(
             "on_grad_computed", named_parameters=named_parameters, batch=batch, training=True
@@ -142,7 +136,7 @@ class InfoGANNet(LatentNet):
                 "latent": F.mse_loss(latent_output.straight_through, z_fake),
                 **module.latent.regularization_losses(latent_output),
             }
-            loss = self._weighted_sum(terms)
+            loss = self.weighted_loss(terms)
             loss.backward()
         self._apply_gradients(self.optimizer_, critic, batch)
         self.critic_steps_ += 1
@@ -162,7 +156,7 @@ class InfoGANNet(LatentNet):
                 "latent": F.mse_loss(latent_output.straight_through, z_fake),
                 **module.latent.regularization_losses(latent_output),
             }
-            loss = self._weighted_sum(terms)
+            loss = self.weighted_loss(terms)
             loss.backward()
         self._apply_gradients(self.generator_optimizer_, generator, batch)
         self.generator_steps_ += 1
