@@ -157,6 +157,40 @@ def _first(value, default):
     return default if value is None else value
 
 
+def _grid(ax, n_rows, n_columns, figsize):
+    """``(fig, axes of shape (n_rows, n_columns), owned)``: a new figure, or the caller's
+    Axes (``ax``: one Axes, or an array of ``n_rows * n_columns`` of them)."""
+    if ax is None:
+        plt = _pyplot()
+        fig, axes = plt.subplots(n_rows, n_columns, squeeze=False, figsize=figsize,
+                                 layout="constrained")
+        return fig, axes, True
+    axes = np.asarray(ax, dtype=object)
+    if axes.size != n_rows * n_columns:
+        raise ValueError(
+            f"ax must hold {n_rows * n_columns} Axes for this plot ({n_rows} x {n_columns}), "
+            f"got {axes.size}."
+        )
+    axes = axes.reshape(n_rows, n_columns)
+    return axes.flat[0].figure, axes, False
+
+
+def _panels(ax, n_panels, n_columns, figsize):
+    """``(fig, list of n_panels axes, owned)``: a new grid of ``n_columns`` columns (unused
+    cells removed), or the caller's Axes array with at least ``n_panels`` Axes."""
+    if ax is None:
+        n_rows = int(np.ceil(n_panels / n_columns))
+        fig, axes, _ = _grid(None, n_rows, n_columns, figsize)
+        for extra in axes.flat[n_panels:]:
+            fig.delaxes(extra)
+        return fig, list(axes.flat[:n_panels]), True
+    axes = np.asarray(ax, dtype=object).reshape(-1)
+    if axes.size < n_panels:
+        raise ValueError(f"ax must hold at least {n_panels} Axes for this plot, got "
+                         f"{axes.size}.")
+    return axes[0].figure, list(axes[:n_panels]), False
+
+
 def _names(names, n, prefix, what):
     if names is None:
         return [f"{prefix}{i}" for i in range(n)]
@@ -166,13 +200,11 @@ def _names(names, n, prefix, what):
     return names
 
 
-def _heatmap(matrix, factor_names, latent_names, inactive, *, title, cmap, colorbar_label):
-    plt = _pyplot()
+def _heatmap(matrix, factor_names, latent_names, inactive, *, title, cmap, colorbar_label,
+             ax=None):
     n_factors, n_latents = matrix.shape
-    fig, ax = plt.subplots(
-        figsize=(1.0 + 0.55 * n_latents + 1.2, 0.9 + 0.45 * n_factors),
-        layout="constrained",
-    )
+    fig, axes, _ = _grid(ax, 1, 1, (1.0 + 0.55 * n_latents + 1.2, 0.9 + 0.45 * n_factors))
+    ax = axes[0, 0]
     vmax = max(1.0, float(np.nanmax(matrix))) if matrix.size else 1.0
     image = ax.imshow(matrix, cmap=cmap, vmin=0.0, vmax=vmax, aspect="auto")
     for j in np.flatnonzero(inactive):
@@ -199,7 +231,7 @@ def _heatmap(matrix, factor_names, latent_names, inactive, *, title, cmap, color
 
 # --------------------------------------------------------------------------- heatmaps
 def plot_nmi(result_or_matrix, factor_names=None, *, latent_names=None, active_latents=None,
-             title=None):
+             title=None, ax=None):
     """Heatmap of the normalised mutual information between factors and latents.
 
     Parameters
@@ -216,11 +248,13 @@ def plot_nmi(result_or_matrix, factor_names=None, *, latent_names=None, active_l
         ``active_latents`` (all latents for a plain matrix).
     title : str, default=None
         By default ``"NMI"`` with InfoM, InfoC and InfoE when a result is given.
+    ax : matplotlib.axes.Axes, default=None
+        Draw into this Axes (its figure gets the colour bar); by default a new figure.
 
     Returns
     -------
     fig : matplotlib.figure.Figure
-        The heatmap.
+        The heatmap's figure (``ax``'s when given).
 
     See Also
     --------
@@ -247,12 +281,12 @@ def plot_nmi(result_or_matrix, factor_names=None, *, latent_names=None, active_l
     return _plot_factor_latent_matrix(
         matrix, _first(factor_names, rows), _first(latent_names, columns),
         active_latents if active_latents is not None else active,
-        title=title, cmap="viridis", colorbar_label="NMI",
+        title=title, cmap="viridis", colorbar_label="NMI", ax=ax,
     )
 
 
 def plot_importance(result_or_matrix, factor_names=None, *, latent_names=None,
-                    active_latents=None, title=None):
+                    active_latents=None, title=None, ax=None):
     """Heatmap of DCI's importance matrix, factors x latents.
 
     Parameters
@@ -269,11 +303,13 @@ def plot_importance(result_or_matrix, factor_names=None, *, latent_names=None,
         factor; the others are greyed out.
     title : str, default=None
         By default ``"DCI importance"`` with D, C and I when a result is given.
+    ax : matplotlib.axes.Axes, default=None
+        Draw into this Axes (its figure gets the colour bar); by default a new figure.
 
     Returns
     -------
     fig : matplotlib.figure.Figure
-        The heatmap.
+        The heatmap's figure (``ax``'s when given).
 
     See Also
     --------
@@ -304,7 +340,7 @@ def plot_importance(result_or_matrix, factor_names=None, *, latent_names=None,
             )
     return _plot_factor_latent_matrix(
         matrix, _first(factor_names, rows), _first(latent_names, columns), active_latents,
-        title=title, cmap="magma_r", colorbar_label="importance",
+        title=title, cmap="magma_r", colorbar_label="importance", ax=ax,
     )
 
 
@@ -334,7 +370,8 @@ def _traversal_values(Z, codebook, n_values):
 
 
 def plot_latent_traversals(estimator, X, *, n_samples=3, n_values=8, factors=None,
-                           factor_names=None, nmi=None, max_latents=None, image_shape=None):
+                           factor_names=None, nmi=None, max_latents=None, image_shape=None,
+                           ax=None):
     """Decode each latent swept over its values, for a few inputs.
 
     For each of ``n_samples`` inputs (spread over ``X``), each latent in turn is set to each
@@ -366,6 +403,10 @@ def plot_latent_traversals(estimator, X, *, n_samples=3, n_values=8, factors=Non
     image_shape : tuple, default=None
         ``(C, H, W)`` or ``(H, W)`` of one sample when ``X`` holds flat rows and the
         estimator does not know it; tabular data is drawn as heatmaps (values x features).
+    ax : array of matplotlib.axes.Axes, default=None
+        Draw into these Axes, one per (latent row, input): ``n_rows * n_samples`` of them,
+        ``n_rows`` being the number of latents shown (``max_latents`` or all); by default a
+        new figure.
 
     Returns
     -------
@@ -384,7 +425,6 @@ def plot_latent_traversals(estimator, X, *, n_samples=3, n_values=8, factors=Non
     >>> len(fig.axes)
     6
     """
-    plt = _pyplot()
     _check_fitted_transformer(estimator, "plot_latent_traversals")
     X = _as_array(X)
     Z = np.asarray(estimator.transform(X), dtype=np.float32)
@@ -428,11 +468,8 @@ def plot_latent_traversals(estimator, X, *, n_samples=3, n_values=8, factors=Non
     scale = _display_scale(X[starts], *decoded)
     n_columns = len(starts)
     width = max(len(v) for v in values)
-    fig, axes = plt.subplots(
-        len(order), n_columns, squeeze=False,
-        figsize=(0.55 * width * n_columns + 1.2, 0.62 * len(order) + 0.8),
-        layout="constrained",
-    )
+    fig, axes, owned = _grid(ax, len(order), n_columns,
+                             (0.55 * width * n_columns + 1.2, 0.62 * len(order) + 0.8))
     for row, j in enumerate(order):
         for column in range(n_columns):
             ax = axes[row, column]
@@ -454,13 +491,14 @@ def plot_latent_traversals(estimator, X, *, n_samples=3, n_values=8, factors=Non
             if row == 0:
                 ax.set_title(f"input {starts[column]}", fontsize=9)
     kind = "codebook values" if codebook is not None else f"{n_values} quantiles"
-    fig.suptitle(f"Latent traversals (each row sweeps one latent over its {kind})",
-                 fontsize=10)
+    if owned:
+        fig.suptitle(f"Latent traversals (each row sweeps one latent over its {kind})",
+                     fontsize=10)
     return fig
 
 
 # ----------------------------------------------------------------------- reconstructions
-def plot_reconstructions(estimator, X, *, n_samples=8, image_shape=None):
+def plot_reconstructions(estimator, X, *, n_samples=8, image_shape=None, ax=None):
     """Originals, their reconstructions ``inverse_transform(transform(X))`` and the
     absolute error.
 
@@ -475,6 +513,9 @@ def plot_reconstructions(estimator, X, *, n_samples=8, image_shape=None):
     image_shape : tuple, default=None
         ``(C, H, W)`` or ``(H, W)`` of flat rows; tabular data is drawn as three heatmaps
         (samples x features).
+    ax : array of matplotlib.axes.Axes, default=None
+        Draw into these Axes: ``3 * n_samples`` for images (rows original, reconstruction,
+        error), 3 for tabular data; by default a new figure.
 
     Returns
     -------
@@ -493,7 +534,6 @@ def plot_reconstructions(estimator, X, *, n_samples=8, image_shape=None):
     >>> len(fig.axes), fig.axes[0].get_ylabel()
     (12, 'original')
     """
-    plt = _pyplot()
     _check_fitted_transformer(estimator, "plot_reconstructions")
     X = _as_array(X)
     rows = _sample_indices(len(X), n_samples)
@@ -511,21 +551,20 @@ def plot_reconstructions(estimator, X, *, n_samples=8, image_shape=None):
     title = f"Reconstructions (PSNR {peak_signal:.1f} dB on these {len(rows)})"
     names = ("original", "reconstruction", "|error|")
     if shape is None:
-        fig, axes = plt.subplots(1, 3, figsize=(10, 3), layout="constrained")
-        for ax, name, data in zip(axes, names, (originals, reconstructions, error), strict=True):
-            ax.imshow(np.asarray(data, dtype=np.float64).reshape(len(rows), -1),
-                      aspect="auto", cmap="magma" if name == "|error|" else "viridis",
-                      interpolation="nearest")
-            ax.set_title(name)
-            ax.set_xlabel("feature")
-        axes[0].set_ylabel("sample")
-        fig.suptitle(title)
+        fig, axes, owned = _grid(ax, 1, 3, (10, 3))
+        for panel, name, data in zip(axes[0], names, (originals, reconstructions, error),
+                                     strict=True):
+            panel.imshow(np.asarray(data, dtype=np.float64).reshape(len(rows), -1),
+                         aspect="auto", cmap="magma" if name == "|error|" else "viridis",
+                         interpolation="nearest")
+            panel.set_title(name)
+            panel.set_xlabel("feature")
+        axes[0, 0].set_ylabel("sample")
+        if owned:
+            fig.suptitle(title)
         return fig
 
-    fig, axes = plt.subplots(
-        3, len(rows), squeeze=False, figsize=(1.1 * len(rows) + 0.9, 3.6),
-        layout="constrained",
-    )
+    fig, axes, owned = _grid(ax, 3, len(rows), (1.1 * len(rows) + 0.9, 3.6))
     images = (_to_images(originals, shape, scale), _to_images(reconstructions, shape, scale))
     error_images = error.reshape(len(rows), *shape).mean(axis=1)
     for column in range(len(rows)):
@@ -537,12 +576,13 @@ def plot_reconstructions(estimator, X, *, n_samples=8, image_shape=None):
         axes[2, column].set_yticks([])
     for row, name in enumerate(names):
         axes[row, 0].set_ylabel(name)
-    fig.suptitle(title, fontsize=10)
+    if owned:
+        fig.suptitle(title, fontsize=10)
     return fig
 
 
 # ----------------------------------------------------------------------- codebook usage
-def plot_codebook_usage(estimator, X):
+def plot_codebook_usage(estimator, X, *, ax=None):
     """Per latent, how often each codebook value is used on ``X``, at the learned values.
 
     One axes per latent: a stem at each learned codebook value, as high as the fraction of
@@ -556,6 +596,9 @@ def plot_codebook_usage(estimator, X):
         :class:`~sklq.LatentQuantizedInfoGAN`.
     X : array-like of shape (n, [C,] H, W) or (n, n_features)
         Samples whose codes are counted.
+    ax : array of matplotlib.axes.Axes, default=None
+        Draw into these Axes, one per latent (at least ``n_latents``); by default a new
+        figure.
 
     Returns
     -------
@@ -579,7 +622,6 @@ def plot_codebook_usage(estimator, X):
     >>> len(plot_codebook_usage(qlae, X[:200]).axes)
     3
     """
-    plt = _pyplot()
     from sklearn.utils.validation import check_is_fitted
 
     check_is_fitted(estimator)
@@ -602,12 +644,12 @@ def plot_codebook_usage(estimator, X):
 
     n_columns = min(n_latents, 5)
     n_rows = int(np.ceil(n_latents / n_columns))
-    fig, axes = plt.subplots(
-        n_rows, n_columns, squeeze=False, sharey=True,
-        figsize=(2.4 * n_columns + 0.5, 2.0 * n_rows + 0.6), layout="constrained",
-    )
+    fig, axes, owned = _panels(ax, n_latents, n_columns,
+                               (2.4 * n_columns + 0.5, 2.0 * n_rows + 0.6))
+    top = max(float(frequency.max()), 1e-9) * 1.05
     for j in range(n_latents):
-        ax = axes.flat[j]
+        ax = axes[j]
+        ax.set_ylim(0, top)  # one scale for every latent
         used = counts[j] > 0
         active = used.sum() > 1
         color = "C0" if active else INACTIVE_COLOR
@@ -624,14 +666,14 @@ def plot_codebook_usage(estimator, X):
             ax.set_ylabel("fraction of samples")
         if j >= n_latents - n_columns:
             ax.set_xlabel("codebook value")
-    for ax in axes.flat[n_latents:]:
-        fig.delaxes(ax)
-    fig.suptitle("Codebook usage (stems: used values; crosses: unused values)", fontsize=10)
+    if owned:
+        fig.suptitle("Codebook usage (stems: used values; crosses: unused values)",
+                     fontsize=10)
     return fig
 
 
 # ----------------------------------------------------------------------------- history
-def plot_history(estimator_or_history, *, log_scale="auto"):
+def plot_history(estimator_or_history, *, log_scale="auto", ax=None):
     """Training curves: each loss term per epoch, one axes per term.
 
     Parameters
@@ -640,6 +682,8 @@ def plot_history(estimator_or_history, *, log_scale="auto"):
         An estimator with ``history_`` (one row per epoch) or that DataFrame.
     log_scale : "auto" or bool, default="auto"
         Logarithmic y axes; ``"auto"`` uses them for terms that stay positive.
+    ax : array of matplotlib.axes.Axes, default=None
+        Draw into these Axes, one per loss column; by default a new figure.
 
     Returns
     -------
@@ -657,7 +701,6 @@ def plot_history(estimator_or_history, *, log_scale="auto"):
     """
     import pandas as pd
 
-    plt = _pyplot()
     history = estimator_or_history
     if not isinstance(history, pd.DataFrame):
         history = getattr(estimator_or_history, "history_", None)
@@ -674,11 +717,9 @@ def plot_history(estimator_or_history, *, log_scale="auto"):
     epochs = history["epoch"] if "epoch" in history else pd.Series(range(1, len(history) + 1))
     n_columns = min(len(columns), 3)
     n_rows = int(np.ceil(len(columns) / n_columns))
-    fig, axes = plt.subplots(
-        n_rows, n_columns, squeeze=False, figsize=(3.4 * n_columns, 2.6 * n_rows + 0.4),
-        layout="constrained",
-    )
-    for ax, column in zip(axes.flat, columns, strict=False):
+    fig, axes, owned = _panels(ax, len(columns), n_columns,
+                               (3.4 * n_columns, 2.6 * n_rows + 0.4))
+    for ax, column in zip(axes, columns, strict=True):
         values = history[column].to_numpy(dtype=np.float64)
         ax.plot(epochs, values, marker="o" if len(values) < 20 else None, ms=3)
         positive = bool(np.all(values > 0))
@@ -687,7 +728,6 @@ def plot_history(estimator_or_history, *, log_scale="auto"):
         ax.set_title(column, fontsize=9)
         ax.set_xlabel("epoch")
         ax.grid(alpha=0.3)
-    for ax in axes.flat[len(columns):]:
-        fig.delaxes(ax)
-    fig.suptitle("Training losses per epoch", fontsize=10)
+    if owned:
+        fig.suptitle("Training losses per epoch", fontsize=10)
     return fig

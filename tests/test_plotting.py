@@ -273,3 +273,29 @@ def test_every_plot_works_on_every_model(model, squares, tmp_path):
     else:
         with pytest.raises(ValueError, match="needs a quantized model with a codebook_"):
             plot_codebook_usage(model, X)
+
+
+def test_every_plot_draws_into_given_axes(qlae, squares):
+    X, factors = squares
+    fig, ax = plt.subplots()
+    assert plot_nmi(infomec(factors, qlae.transform(X)), ax=ax) is fig
+    assert ax.get_title().startswith("Normalised mutual information")
+    fig, ax = plt.subplots()
+    importance = np.array([[0.8, 0.0], [0.2, 1.0], [0.0, 0.0]])
+    assert plot_importance(importance, ax=ax) is fig and len(ax.texts) == 6
+    # multi-panel plots take an array of Axes and leave the caller's figure title alone
+    fig, axes = plt.subplots(4, 2)
+    assert plot_latent_traversals(qlae, X, n_samples=2, ax=axes) is fig
+    assert axes[0, 0].get_images() and fig.get_suptitle() == ""
+    fig, axes = plt.subplots(3, 5)
+    assert plot_reconstructions(qlae, X, n_samples=5, ax=axes) is fig
+    assert axes[1, 0].get_ylabel() == "reconstruction"
+    fig, axes = plt.subplots(1, 4)
+    assert plot_codebook_usage(qlae, X, ax=axes) is fig
+    assert axes[3].get_title().startswith("z3")
+    fig, axes = plt.subplots(2, 2)
+    assert plot_history(qlae, ax=axes) is fig and axes[0, 0].get_title() == "train_loss"
+    with pytest.raises(ValueError, match=r"ax must hold 8 Axes for this plot \(4 x 2\), got 3"):
+        plot_latent_traversals(qlae, X, n_samples=2, ax=plt.subplots(1, 3)[1])
+    with pytest.raises(ValueError, match="ax must hold at least 4 Axes"):
+        plot_codebook_usage(qlae, X, ax=plt.subplots(1, 2)[1])
