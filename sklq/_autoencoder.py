@@ -160,9 +160,7 @@ class LatentQuantizedAutoencoder(BaseAutoencoder):
         Passes over the training data. The paper trains 200,000 steps on a GPU; the default
         is sized for a CPU and small datasets: the number of optimiser steps is
         ``max_epochs * ceil(n_samples / batch_size)``.
-    grad_clip_value : float or None, default=1.0
-        Clip each gradient element of the weight-decayed parameters to
-        ``[-grad_clip_value, grad_clip_value]`` (biases and codebooks are not clipped).
+    {grad_clip_value}
     {architecture}
     {input_shape}
     network_size : {"cpu", "image_small", "image"}, default="cpu"

@@ -12,6 +12,20 @@ _PLACEHOLDER = re.compile(r"^(?P<indent>[ ]*)\{(?P<name>\w+)\}[ ]*$", flags=re.M
 
 #: Shared numpydoc entries (parameters, attributes), without indentation.
 SHARED = {
+    "infomec_score_parameters": """\
+factors : array-like or DataFrame of shape (n_samples, n_factors)
+    Ground-truth factors, any labels.
+latents : array-like or DataFrame of shape (n_samples, n_latents)
+    The representation.
+discrete_latents : "auto" or bool, default="auto"
+    See :func:`infomec`.
+adjust_for_chance : bool, default=False
+    Return the chance-adjusted value (see :func:`infomec`).
+random_state : int, RandomState instance or None, default=None
+    Seeds the kNN estimator's tie-breaking noise (continuous latents) and the
+    chance adjustment's shuffles.
+n_jobs : int, default=None
+    Number of joblib workers.""",
     "architecture": """\
 architecture : {"auto", "mlp", "conv"}, default="auto"
     ``"conv"`` for images (``X`` of shape ``(n, C, H, W)`` or ``(n, H, W)``, or flat
@@ -20,6 +34,10 @@ architecture : {"auto", "mlp", "conv"}, default="auto"
     "input_shape": """\
 input_shape : tuple (C, H, W) or (H, W), default=None
     Image shape of flat rows, so images can flow through a ``Pipeline`` as rows.""",
+    "grad_clip_value": """\
+grad_clip_value : float or None, default=1.0
+    Clip each gradient element of the weight-decayed parameters to
+    ``[-grad_clip_value, grad_clip_value]`` (biases and codebooks are not clipped).""",
     "weight_init": """\
 weight_init : {"signal_preserving", "reference"}, default="signal_preserving"
     ``"reference"`` keeps PyTorch's default initialisation, which is the reference's
@@ -91,9 +109,7 @@ batch_size : int, default=64
 max_epochs : int, default=50
     Passes over the training data; each batch is one critic step. The paper trains
     200,000 steps on a GPU; the default is sized for a CPU and small datasets.
-grad_clip_value : float or None, default=1.0
-    Clip each gradient element of the weight-decayed parameters to
-    ``[-grad_clip_value, grad_clip_value]`` (biases and codebooks are not clipped).
+{grad_clip_value}
 {architecture}
 {input_shape}
 network_size : {"cpu", "image_small", "image"}, default="cpu"

@@ -12,6 +12,7 @@ from scipy.special import expit, softmax
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
+from .._docstrings import fill_doc
 from ._chance import (
     adjusted_nmi,
     discrete_null,
@@ -993,6 +994,7 @@ def _infomec_single_threaded(
     )
 
 
+@fill_doc
 def infom_score(
     factors, latents, *, discrete_latents="auto", adjust_for_chance=False, random_state=None,
     n_jobs=None,
@@ -1001,19 +1003,7 @@ def infom_score(
 
     Parameters
     ----------
-    factors : array-like or DataFrame of shape (n_samples, n_factors)
-        Ground-truth factors, any labels.
-    latents : array-like or DataFrame of shape (n_samples, n_latents)
-        The representation.
-    discrete_latents : "auto" or bool, default="auto"
-        See :func:`infomec`.
-    adjust_for_chance : bool, default=False
-        Return the chance-adjusted value (see :func:`infomec`).
-    random_state : int, RandomState instance or None, default=None
-        Seeds the kNN estimator's tie-breaking noise (continuous latents) and the
-        chance adjustment's shuffles.
-    n_jobs : int, default=None
-        Number of joblib workers.
+    {infomec_score_parameters}
 
     Returns
     -------
@@ -1043,6 +1033,7 @@ def infom_score(
     ).infom
 
 
+@fill_doc
 def infoc_score(
     factors, latents, *, discrete_latents="auto", adjust_for_chance=False, random_state=None,
     n_jobs=None,
@@ -1051,19 +1042,7 @@ def infoc_score(
 
     Parameters
     ----------
-    factors : array-like or DataFrame of shape (n_samples, n_factors)
-        Ground-truth factors, any labels.
-    latents : array-like or DataFrame of shape (n_samples, n_latents)
-        The representation.
-    discrete_latents : "auto" or bool, default="auto"
-        See :func:`infomec`.
-    adjust_for_chance : bool, default=False
-        Return the chance-adjusted value (see :func:`infomec`).
-    random_state : int, RandomState instance or None, default=None
-        Seeds the kNN estimator's tie-breaking noise (continuous latents) and the
-        chance adjustment's shuffles.
-    n_jobs : int, default=None
-        Number of joblib workers.
+    {infomec_score_parameters}
 
     Returns
     -------
@@ -1093,6 +1072,7 @@ def infoc_score(
     ).infoc
 
 
+@fill_doc
 def infoe_score(
     factors, latents, *, discrete_latents="auto", adjust_for_chance=False, random_state=None,
     n_jobs=None,
