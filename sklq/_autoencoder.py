@@ -137,13 +137,7 @@ class LatentQuantizedAutoencoder(BaseAutoencoder):
 
     Parameters
     ----------
-    n_latents : int, default=10
-        Number of latent dimensions (the paper uses twice the number of factors).
-    n_values_per_latent : int, default=10
-        Size of each dimension's scalar codebook (at least 2).
-    learn_codebook : bool, default=True
-        Learn the codebook values (with the quantization loss). If False they stay at their
-        initial ``linspace(-0.5, 0.5, n_values_per_latent)``.
+    {quantized_latents}
     weight_decay : float, default=0.1
         AdamW weight decay on all weights (linear/conv weights, normalisation scales, the
         style decoder's input map); never on biases or codebooks. Deliberately high: it is

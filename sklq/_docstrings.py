@@ -12,7 +12,7 @@ _PLACEHOLDER = re.compile(r"^(?P<indent>[ ]*)\{(?P<name>\w+)\}[ ]*$", flags=re.M
 
 #: Shared numpydoc entries (parameters, attributes), without indentation.
 SHARED = {
-    "infomec_score_parameters": """\
+    "infomec_inputs": """\
 factors : array-like or DataFrame of shape (n_samples, n_factors)
     Ground-truth factors, any labels.
 latents : array-like or DataFrame of shape (n_samples, n_latents)
@@ -20,12 +20,22 @@ latents : array-like or DataFrame of shape (n_samples, n_latents)
 discrete_latents : "auto" or bool, default="auto"
     See :func:`infomec`.
 adjust_for_chance : bool, default=False
-    Return the chance-adjusted value (see :func:`infomec`).
+    Return the chance-adjusted value (see :func:`infomec`).""",
+    "infomec_score_parameters": """\
+{infomec_inputs}
 random_state : int, RandomState instance or None, default=None
     Seeds the kNN estimator's tie-breaking noise (continuous latents) and the
     chance adjustment's shuffles.
 n_jobs : int, default=None
     Number of joblib workers.""",
+    "quantized_latents": """\
+n_latents : int, default=10
+    Number of latent dimensions (the paper uses twice the number of factors).
+n_values_per_latent : int, default=10
+    Size of each dimension's scalar codebook (at least 2).
+learn_codebook : bool, default=True
+    Learn the codebook values. If False they stay at their initial
+    ``linspace(-0.5, 0.5, n_values_per_latent)``.""",
     "architecture": """\
 architecture : {"auto", "mlp", "conv"}, default="auto"
     ``"conv"`` for images (``X`` of shape ``(n, C, H, W)`` or ``(n, H, W)``, or flat

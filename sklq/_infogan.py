@@ -182,13 +182,7 @@ class LatentQuantizedInfoGAN(BaseInfoGAN):
 
     Parameters
     ----------
-    n_latents : int, default=10
-        Number of latent dimensions (the paper uses twice the number of factors).
-    n_values_per_latent : int, default=10
-        Size of each dimension's scalar codebook (at least 2).
-    learn_codebook : bool, default=True
-        Learn the codebook values (generator step). If False they stay at their initial
-        ``linspace(-0.5, 0.5, n_values_per_latent)``.
+    {quantized_latents}
     {gan_weight_decay}
     quantization_weight : float, default=0.01
         Weight of ``mean((sg(z) - q)**2)`` on the encoder's code of generated data.

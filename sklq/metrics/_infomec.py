@@ -1081,14 +1081,7 @@ def infoe_score(
 
     Parameters
     ----------
-    factors : array-like or DataFrame of shape (n_samples, n_factors)
-        Ground-truth factors, any labels.
-    latents : array-like or DataFrame of shape (n_samples, n_latents)
-        The representation.
-    discrete_latents : "auto" or bool, default="auto"
-        See :func:`infomec`.
-    adjust_for_chance : bool, default=False
-        Return the held-out, chance-adjusted InfoE (see :func:`infomec`).
+    {infomec_inputs}
     random_state : int, RandomState instance or None, default=None
         Seeds the held-out folds of ``adjust_for_chance=True``; otherwise unused (the
         reference InfoE is deterministic).
