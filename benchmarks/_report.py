@@ -4,6 +4,7 @@ Each benchmark script owns the text between ``<!-- begin NAME -->`` and
 ``<!-- end NAME -->``; other sections are left untouched.
 """
 
+import csv
 import platform
 import re
 from datetime import date
@@ -33,3 +34,22 @@ def write_section(name, markdown, readme=README):
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     readme.write_text(text)
+
+
+def read_rows(path):
+    """The rows of a per-run results CSV (``[]`` when it does not exist yet)."""
+    if not path.exists():
+        return []
+    with path.open() as f:
+        return list(csv.DictReader(f))
+
+
+def append_row(path, row, columns):
+    """Append one run's ``row`` to the CSV at ``path`` (header first when new), at once."""
+    path.parent.mkdir(exist_ok=True)
+    new = not path.exists()
+    with path.open("a", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=columns)
+        if new:
+            writer.writeheader()
+        writer.writerow(row)

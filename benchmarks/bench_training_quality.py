@@ -25,14 +25,13 @@ without training.
 """
 
 import argparse
-import csv
 import statistics
 import time
 from pathlib import Path
 
 import numpy as np
 import torch
-from _report import machine_summary, write_section
+from _report import append_row, machine_summary, read_rows, write_section
 from skorch.callbacks import Callback
 
 import sklq
@@ -126,13 +125,6 @@ def run(dataset, setting, seed, X_train, X_test, factors_test, factor_names):
     }
 
 
-def load_rows():
-    if not RESULTS.exists():
-        return []
-    with RESULTS.open() as f:
-        return list(csv.DictReader(f))
-
-
 def summarise(rows):
     metrics = ["infom", "infoc", "infoe", "infom_adjusted", "infoe_adjusted", "psnr",
                "codebook_usage"]
@@ -206,11 +198,10 @@ def main():
     parser.add_argument("--datasets", nargs="+", choices=list(DATASETS),
                         default=list(DATASETS))
     args = parser.parse_args()
-    rows = load_rows()
+    rows = read_rows(RESULTS)
     for dataset in [] if args.summarise else args.datasets:
         (X_train, X_test), (_, factors_test), generator = data(dataset)
         done = {(r.get("dataset", "scenes"), r["setting"], int(r["seed"])) for r in rows}
-        RESULTS.parent.mkdir(exist_ok=True)
         for seed in SEEDS:
             for setting in SETTINGS:
                 if (dataset, setting, seed) in done:
@@ -218,13 +209,8 @@ def main():
                 row = run(dataset, setting, seed, X_train, X_test, factors_test,
                           generator.factor_names)
                 print(row, flush=True)
-                new_file = not RESULTS.exists()
-                with RESULTS.open("a", newline="") as f:
-                    writer = csv.DictWriter(f, fieldnames=COLUMNS)
-                    if new_file:
-                        writer.writeheader()
-                    writer.writerow(row)
-                rows = load_rows()
+                append_row(RESULTS, row, COLUMNS)
+                rows = read_rows(RESULTS)
     write_section("training_quality", section(rows))
 
 

@@ -17,7 +17,6 @@ Run: ``.venv/bin/python benchmarks/recipe_sweep.py [--workers 2] [--summarise]``
 """
 
 import argparse
-import csv
 import os
 import statistics
 import time
@@ -90,23 +89,6 @@ def run(dataset, setting, seed):
     return row
 
 
-def load_rows():
-    if not RESULTS.exists():
-        return []
-    with RESULTS.open() as f:
-        return list(csv.DictReader(f))
-
-
-def append(row):
-    RESULTS.parent.mkdir(exist_ok=True)
-    new = not RESULTS.exists()
-    with RESULTS.open("a", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=COLUMNS)
-        if new:
-            writer.writeheader()
-        writer.writerow(row)
-
-
 def _cell(values, digits=2):
     values = [float(v) for v in values if v not in ("", "nan")]
     if not values:
@@ -158,9 +140,9 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--summarise", action="store_true")
     args = parser.parse_args()
-    from _report import write_section
+    from _report import append_row, read_rows, write_section
 
-    done = {(r["dataset"], r["setting"], int(r["seed"])) for r in load_rows()}
+    done = {(r["dataset"], r["setting"], int(r["seed"])) for r in read_rows(RESULTS)}
     todo = [(d, s, seed) for seed in SEEDS for d in DATASETS for s in SETTINGS
             if (d, s, seed) not in done]
     if not args.summarise and todo:
@@ -169,12 +151,12 @@ def main():
             futures = {pool.submit(run, *job): job for job in todo}
             for future in as_completed(futures):
                 row = future.result()
-                append(row)
+                append_row(RESULTS, row, COLUMNS)
                 print({k: row[k] for k in ("dataset", "setting", "seed", "seconds",
                                            "infom_adjusted", "infoe_adjusted", "psnr")},
                       flush=True)
-                write_section("recipe_sweep", section(load_rows()))
-    write_section("recipe_sweep", section(load_rows()))
+                write_section("recipe_sweep", section(read_rows(RESULTS)))
+    write_section("recipe_sweep", section(read_rows(RESULTS)))
 
 
 if __name__ == "__main__":
