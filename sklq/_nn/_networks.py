@@ -30,10 +30,10 @@ class ConvLayout:
     decoder_dense: tuple
     norm: str
     padding: int = 1
-    #: Train in channels-last memory format. Measured on a 2-core Xeon (bf16 autocast,
-    #: batch 64): 1.35x faster for the un-normalised "cpu" layout at 32 px, but 0.61x
-    #: (32 px) and 0.62x (64 px) for "image_small", whose instance norms run slower
-    #: channels-last.
+    #: Train in channels-last memory format. Measured by benchmarks/bench_training.py on a
+    #: 2-core Xeon (bf16 autocast, batch 64): 1.35x faster for the un-normalised "cpu"
+    #: layout at 32 px, but 0.59x (32 and 64 px) for "image_small", whose instance norms
+    #: run slower channels-last.
     channels_last: bool = False
 
 
