@@ -16,7 +16,7 @@ import torch
 from _report import machine_summary, write_section
 from torch import nn
 
-from sklq._nn import LatentQuantizer, build_encoder_decoder, initialize_weights_
+from sklq._nn import LatentQuantizer, build_encoder_decoder, initialize_weights_, signal_spread
 from sklq.datasets import make_sprites, make_squares
 
 SIZES = (16, 32, 64)
@@ -37,9 +37,7 @@ def signal(x, network_size, decoder, weight_init, seed):
                                          network_size=network_size, decoder=decoder)
     initialize_weights_(nn.ModuleList([encoder, dec]), weight_init)
     codes, _ = LatentQuantizer(8, 10).sample(128)
-    with torch.no_grad():
-        return (float(encoder(x).std(dim=0).median()),
-                float(torch.sigmoid(dec(codes)).std(dim=0).mean()))
+    return signal_spread(encoder, dec, x, codes)
 
 
 def main():

@@ -14,6 +14,7 @@ from sklq._nn import (
     LatentQuantizer,
     build_encoder_decoder,
     initialize_weights_,
+    signal_spread,
 )
 from sklq._nn._init import activation_gain, effective_fan_in, he_normal_
 from sklq.datasets import make_sprites, make_squares
@@ -71,9 +72,7 @@ def _signal(x, network_size, decoder, weight_init, seed=0):
                                          network_size=network_size, decoder=decoder)
     initialize_weights_(nn.ModuleList([encoder, dec]), weight_init)
     codes, _ = LatentQuantizer(8, 10).sample(128)
-    with torch.no_grad():
-        return (float(encoder(x).std(dim=0).median()),
-                float(torch.sigmoid(dec(codes)).std(dim=0).mean()))
+    return signal_spread(encoder, dec, x, codes)
 
 
 @pytest.mark.parametrize("image_size", [16, 32, 64])

@@ -17,6 +17,7 @@ see the zero padding are not counted either.
 
 import math
 
+import torch
 from torch import nn
 
 from ._blocks import ConvBlock, ConvTransposeBlock, DenseBlock
@@ -161,3 +162,27 @@ def initialize_weights_(module, weight_init="signal_preserving"):
         for name in getattr(sub, "OUTPUT_LAYERS", ()):
             he_normal_(getattr(sub, name), 1.0)
     return module
+
+
+def signal_spread(encoder, decoder, images, codes):
+    """How much a network pair's outputs vary: ``(median over latents of the encoder
+    output's std across images, mean over pixels of the decoded image's std across codes)``,
+    the decoded images in [0, 1] (after a sigmoid). The measure of
+    ``benchmarks/init_signal.py`` and ``tests/test_init.py``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklq._nn import LatentQuantizer, build_encoder_decoder
+    >>> _ = torch.manual_seed(0)
+    >>> encoder, decoder = build_encoder_decoder((1, 16, 16), 4, 4, architecture="conv")
+    >>> codes, _ = LatentQuantizer(4, 10).sample(32)
+    >>> encoded, decoded = signal_spread(initialize_weights_(encoder),
+    ...                                  initialize_weights_(decoder),
+    ...                                  torch.rand(32, 1, 16, 16), codes)
+    >>> encoded > 0.05 and decoded > 0.01
+    True
+    """
+    with torch.no_grad():
+        return (float(encoder(images).std(dim=0).median()),
+                float(torch.sigmoid(decoder(codes)).std(dim=0).mean()))
