@@ -3,8 +3,9 @@
 Baselines: one scikit-learn estimator call per (factor, latent) pair for the MI matrix
 (``mutual_info_classif`` / ``mutual_info_score``), the reference InfoE (logistic regressions
 including the null models), one default ``GradientBoostingClassifier`` per factor for DCI, and
-disentanglement_lib's MIG. Both sides run single-threaded (``threadpool_limits(1)``,
-``n_jobs=1``) so the ratios compare algorithms, not cores.
+disentanglement_lib's MIG: ``sklq.metrics._reference``, the tests' reference too. Both sides
+run single-threaded (``threadpool_limits(1)``, ``n_jobs=1``) so the ratios compare
+algorithms, not cores.
 
 It also times ``infomec`` on the metrics issue's rounded-noise cases and a case with 20+
 values per latent against the same baseline, checks InfoE against the regressions' optimum,
@@ -23,14 +24,9 @@ from pathlib import Path
 
 import numpy as np
 from scipy.optimize import minimize
-from scipy.stats import entropy, special_ortho_group
-from sklearn.ensemble import GradientBoostingClassifier
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.feature_selection import mutual_info_classif
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import log_loss, mutual_info_score
+from scipy.stats import special_ortho_group
+from sklearn.metrics import log_loss
 from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import LabelEncoder, OneHotEncoder, StandardScaler
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -43,6 +39,13 @@ from sklq.metrics._infomec import (  # noqa: E402
     _infoe_design,
     _LogisticObjective,
     _nmi_matrix,
+)
+from sklq.metrics._reference import (  # noqa: E402
+    dci_reference,
+    infoe_reference,
+    infom_infoc_reference,
+    mig_reference,
+    nmi_reference,
 )
 from sklq.metrics._validation import check_inputs  # noqa: E402
 
@@ -138,84 +141,25 @@ def noise_latents(n, sizes, discrete, rng):
 
 
 # ----------------------------------------------------------------------------- baselines
-def encode(factors):
-    return np.column_stack([LabelEncoder().fit_transform(c) for c in factors.T])
-
-
 def baseline_nmi(factors, latents, discrete):
-    s = encode(factors)
-    nmi = np.empty((s.shape[1], latents.shape[1]))
-    z = encode(latents) if discrete else StandardScaler().fit_transform(latents)
-    for i in range(s.shape[1]):
-        for j in range(latents.shape[1]):
-            if discrete:
-                nmi[i, j] = mutual_info_score(s[:, i], z[:, j])
-            else:
-                nmi[i, j] = mutual_info_classif(
-                    z[:, [j]], s[:, i], discrete_features=False, n_neighbors=10, random_state=0
-                )[0]
-        nmi[i] /= mutual_info_score(s[:, i], s[:, i])
-    return nmi
+    return nmi_reference(factors, latents, discrete, per_pair=True)
 
 
 def baseline_infomec(factors, latents, discrete):
     nmi = baseline_nmi(factors, latents, discrete)
     ranges = np.ptp(latents, axis=0)
     active = ranges > 0 if discrete else ranges > ranges.max() / 20
-    p = nmi[:, active]
-    n_factors, n_active = p.shape
-    infom = (np.mean(p.max(0) / p.sum(0)) - 1 / n_factors) / (1 - 1 / n_factors)
-    infoc = (np.mean(p.max(1) / p.sum(1)) - 1 / n_active) / (1 - 1 / n_active)
-    s = encode(factors)
-    features = OneHotEncoder().fit_transform(latents) if discrete else (
-        StandardScaler().fit_transform(latents)
-    )
-    null_features = np.zeros_like(latents)
-    scores = []
-    for i in range(s.shape[1]):
-        losses = []
-        for x in (features, null_features):
-            model = LogisticRegression(
-                C=np.inf, tol=1e-4, class_weight="balanced", solver="lbfgs", max_iter=100
-            )
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ConvergenceWarning)
-                model.fit(x, s[:, i])
-            losses.append(log_loss(s[:, i], model.predict_proba(x)))
-        scores.append((losses[1] - losses[0]) / losses[1])
-    return infom, infoc, float(np.mean(scores))
+    infom, infoc = infom_infoc_reference(nmi, active)
+    return infom, infoc, infoe_reference(factors, latents, discrete)
 
 
 def baseline_dci(factors, latents, random_state=0):
-    s = encode(factors)
-    train, test = train_test_split(np.arange(len(s)), test_size=0.2, random_state=random_state)
-    importance = np.zeros((latents.shape[1], s.shape[1]))
-    accuracy = []
-    for i in range(s.shape[1]):
-        model = GradientBoostingClassifier(random_state=random_state)
-        model.fit(latents[train], s[train, i])
-        importance[:, i] = np.abs(model.feature_importances_)
-        accuracy.append(np.mean(model.predict(latents[test]) == s[test, i]))
-    n_latents, n_factors = importance.shape
-    per_code = 1 - entropy(importance.T + 1e-11, base=n_factors)
-    per_factor = 1 - entropy(importance + 1e-11, base=n_latents)
-    weights = importance / importance.sum()
-    d = np.sum(per_code * weights.sum(1))
-    c = np.sum(per_factor * weights.sum(0))
-    return d, c, float(np.mean(accuracy))
+    train, test = train_test_split(np.arange(len(factors)), test_size=0.2,
+                                   random_state=random_state)
+    return dci_reference(factors, latents, train, test, random_state)[:3]
 
 
-def baseline_mig(factors, latents, n_bins=20):
-    s = encode(factors)
-    m = np.empty((latents.shape[1], s.shape[1]))
-    for j in range(latents.shape[1]):
-        z = latents[:, j]
-        binned = np.digitize(z, np.histogram(z, n_bins)[1][:-1])
-        for i in range(s.shape[1]):
-            m[j, i] = mutual_info_score(s[:, i], binned)
-    h = np.array([mutual_info_score(s[:, i], s[:, i]) for i in range(s.shape[1])])
-    top = np.sort(m, axis=0)[::-1]
-    return float(np.mean((top[0] - top[1]) / h))
+baseline_mig = mig_reference
 
 
 def timed(function, *args, repeat=1, **kwargs):

@@ -34,16 +34,6 @@ import pandas as pd
 import torch
 
 import sklq
-from sklq import (
-    VQVAE,
-    Autoencoder,
-    BetaTCVAE,
-    BetaVAE,
-    BioAE,
-    InfoGAN,
-    LatentQuantizedAutoencoder,
-    LatentQuantizedInfoGAN,
-)
 from sklq.datasets import Scenes, Sprites, Squares
 
 DATASETS = {"squares": Squares, "sprites": Sprites, "scenes": Scenes}
@@ -58,18 +48,18 @@ def model_factories(n_latents):
         )
 
     return {
-        "QLAE": make(LatentQuantizedAutoencoder),
-        "QLAE, weight_decay=0": make(LatentQuantizedAutoencoder, weight_decay=0.0),
-        "QLAE, frozen codebook": make(LatentQuantizedAutoencoder, learn_codebook=False),
-        "QLAE, 5 values": make(LatentQuantizedAutoencoder, n_values_per_latent=5),
-        "QLAE, 20 values": make(LatentQuantizedAutoencoder, n_values_per_latent=20),
-        "AE": make(Autoencoder),
-        "β-VAE": make(BetaVAE),
-        "β-TCVAE": make(BetaTCVAE),
-        "BioAE": make(BioAE),
-        "VQ-VAE": make(VQVAE),
-        "QLInfoWGAN-GP": make(LatentQuantizedInfoGAN),
-        "InfoWGAN-GP": make(InfoGAN),
+        "QLAE": make(sklq.LatentQuantizedAutoencoder),
+        "QLAE, weight_decay=0": make(sklq.LatentQuantizedAutoencoder, weight_decay=0.0),
+        "QLAE, frozen codebook": make(sklq.LatentQuantizedAutoencoder, learn_codebook=False),
+        "QLAE, 5 values": make(sklq.LatentQuantizedAutoencoder, n_values_per_latent=5),
+        "QLAE, 20 values": make(sklq.LatentQuantizedAutoencoder, n_values_per_latent=20),
+        "AE": make(sklq.Autoencoder),
+        "β-VAE": make(sklq.BetaVAE),
+        "β-TCVAE": make(sklq.BetaTCVAE),
+        "BioAE": make(sklq.BioAE),
+        "VQ-VAE": make(sklq.VQVAE),
+        "QLInfoWGAN-GP": make(sklq.LatentQuantizedInfoGAN),
+        "InfoWGAN-GP": make(sklq.InfoGAN),
     }
 
 

@@ -14,9 +14,8 @@ Run: ``.venv/bin/python benchmarks/init_signal.py``. Writes its section of
 import numpy as np
 import torch
 from _report import machine_summary, write_section
-from torch import nn
 
-from sklq._nn import LatentQuantizer, build_encoder_decoder, initialize_weights_, signal_spread
+from sklq._nn import signal_at_init
 from sklq.datasets import make_sprites, make_squares
 
 SIZES = (16, 32, 64)
@@ -31,15 +30,6 @@ def images(size):
     return torch.from_numpy(np.asarray(X, dtype=np.float32)).reshape(128, -1, size, size)
 
 
-def signal(x, network_size, decoder, weight_init, seed):
-    torch.manual_seed(seed)
-    encoder, dec = build_encoder_decoder(tuple(x.shape[1:]), 8, 8, architecture="conv",
-                                         network_size=network_size, decoder=decoder)
-    initialize_weights_(nn.ModuleList([encoder, dec]), weight_init)
-    codes, _ = LatentQuantizer(8, 10).sample(128)
-    return signal_spread(encoder, dec, x, codes)
-
-
 def main():
     rows = []
     for size in SIZES:
@@ -47,7 +37,7 @@ def main():
         for network_size, decoder in LAYOUTS:
             cells = []
             for weight_init in ("reference", "signal_preserving"):
-                values = np.mean([signal(x, network_size, decoder, weight_init, seed)
+                values = np.mean([signal_at_init(x, network_size, decoder, weight_init, seed=seed)
                                   for seed in SEEDS], axis=0)
                 cells += [f"{values[0]:.2g}", f"{values[1]:.2g}"]
             row = f"| {size} | `{network_size}` | {decoder} | " + " | ".join(cells) + " |"

@@ -4,8 +4,10 @@ The paper trains 200,000 steps with AdamW(lr 1e-3, weight decay 0.1): ``lr * wd 
 At 5,000 steps the same product needs a weight decay of 4; the paper's 0.1 gives 0.5. This
 sweep measures the QLAE at weight decay 0.1 (the paper's), 0.5, 1 and 2 against a plain
 autoencoder (the paper's AE, weight decay 0) with the same network, init, precision, batch
-and number of steps, and three variants: the reference init, and as many latents as factors
-(instead of twice as many) for the QLAE (weight decay 1) and the AE, on Squares (16 px),
+and number of steps, and variants: the reference init; as many latents as factors
+(instead of twice as many); 5 and 20 values per latent; a frozen codebook; learning rate
+3e-3; the larger ``"image"`` network (the QLAE at weight decay 1, and the AE where it makes
+sense), on Squares (16 px),
 Scenes and Sprites (32 px), two seeds each, scored on held-out images with ``sklq.evaluate``
 (reference and chance-adjusted metrics).
 
@@ -42,6 +44,18 @@ SETTINGS = {
     "QLAE wd 1, latents = factors": ("LatentQuantizedAutoencoder",
                                      {"weight_decay": 1.0, "latents_per_factor": 1}),
     "AE, latents = factors": ("Autoencoder", {"latents_per_factor": 1}),
+    "QLAE wd 1, 5 values": ("LatentQuantizedAutoencoder",
+                            {"weight_decay": 1.0, "n_values_per_latent": 5}),
+    "QLAE wd 1, 20 values": ("LatentQuantizedAutoencoder",
+                             {"weight_decay": 1.0, "n_values_per_latent": 20}),
+    "QLAE wd 1, frozen codebook": ("LatentQuantizedAutoencoder",
+                                   {"weight_decay": 1.0, "learn_codebook": False}),
+    "QLAE wd 1, lr 3e-3": ("LatentQuantizedAutoencoder",
+                           {"weight_decay": 1.0, "learning_rate": 3e-3}),
+    "AE, lr 3e-3": ("Autoencoder", {"learning_rate": 3e-3}),
+    "QLAE wd 1, image network": ("LatentQuantizedAutoencoder",
+                                 {"weight_decay": 1.0, "network_size": "image"}),
+    "AE, image network": ("Autoencoder", {"network_size": "image"}),
 }
 SEEDS = (0, 1)
 RESULTS = Path(__file__).with_name("results") / "recipe_sweep.csv"
@@ -102,7 +116,7 @@ def section(rows):
     from _report import machine_summary
 
     lines = [
-        "## QLAE weight decay at 5,000 steps (`benchmarks/recipe_sweep.py`)",
+        "## QLAE recipe at 5,000 steps (`benchmarks/recipe_sweep.py`)",
         "",
         f"{STEPS:,} steps of batch {BATCH_SIZE}, 2 × factors latents unless said, the defaults "
         "otherwise "

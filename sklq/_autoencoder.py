@@ -1,15 +1,15 @@
 """Autoencoder estimators: the shared autoencoder base and the QLAE."""
 
-from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseLatentModel
 from ._docstrings import fill_doc
-from ._nn import LatentAutoencoder, LatentQuantizer, build_encoder_decoder
+from ._nn import LatentAutoencoder, build_encoder_decoder
+from ._quantized import QUANTIZER_CONSTRAINTS, QuantizedLatentMixin
 from ._training import AutoencoderNet, collate_batch, no_decay_param_groups
 
 _CRITERIA = {"bce": torch.nn.BCEWithLogitsLoss, "mse": torch.nn.MSELoss}
@@ -18,17 +18,14 @@ _CRITERIA = {"bce": torch.nn.BCEWithLogitsLoss, "mse": torch.nn.MSELoss}
 class BaseAutoencoder(BaseLatentModel):
     """Autoencoders: reconstruct ``X`` through a latent module. Not for direct use.
 
-    Subclasses implement :meth:`_build_latent`, :meth:`_loss_weights` and
-    :meth:`_encode_batch`.
+    Subclasses implement :meth:`_build_latent` and :meth:`_latent_loss_weights`, and say
+    which outputs ``encode`` offers in ``_ENCODE_FIELDS``.
     """
 
     _parameter_constraints: dict = {
         **BaseLatentModel._parameter_constraints,
         "reconstruction_loss": [StrOptions({"auto", "bce", "mse"})],
     }
-
-    #: ``encode`` outputs: name -> field of the latent module's output tuple.
-    _ENCODE_FIELDS = {"values": "continuous", "continuous": "continuous"}
 
     def _n_encoder_outputs(self):
         """Size of the encoder head (e.g. ``2 * n_latents`` for a Gaussian posterior)."""
@@ -37,12 +34,6 @@ class BaseAutoencoder(BaseLatentModel):
     def _n_decoder_inputs(self):
         """Size of the code the decoder consumes."""
         return self.n_latents
-
-    def _encode_outputs(self):
-        return self._ENCODE_FIELDS
-
-    def _encode_batch(self, x, output):
-        return getattr(self.net_.module_.encode(x), self._ENCODE_FIELDS[output])
 
     def _check_params(self, X):
         if X.dtype == np.uint8:
@@ -72,7 +63,7 @@ class BaseAutoencoder(BaseLatentModel):
         return LatentAutoencoder(encoder, self._build_latent(), decoder)
 
     def _build_net(self, module, device):
-        loss_weights = self._loss_weights()
+        loss_weights = self._latent_loss_weights()
         return AutoencoderNet(
             module,
             criterion=_CRITERIA[self.reconstruction_loss_],
@@ -126,7 +117,7 @@ class BaseAutoencoder(BaseLatentModel):
 
 
 @fill_doc
-class LatentQuantizedAutoencoder(BaseAutoencoder):
+class LatentQuantizedAutoencoder(QuantizedLatentMixin, BaseAutoencoder):
     """Quantized-latent autoencoder (QLAE) of Hsu et al. (2023).
 
     An encoder maps each sample to ``n_latents`` continuous values; each value is snapped
@@ -233,10 +224,7 @@ class LatentQuantizedAutoencoder(BaseAutoencoder):
 
     _parameter_constraints: dict = {
         **BaseAutoencoder._parameter_constraints,
-        "n_values_per_latent": [Interval(Integral, 2, None, closed="left")],
-        "learn_codebook": ["boolean"],
-        "quantization_weight": [Interval(Real, 0, None, closed="left")],
-        "commitment_weight": [Interval(Real, 0, None, closed="left")],
+        **QUANTIZER_CONSTRAINTS,
     }
 
     def __init__(
@@ -266,14 +254,4 @@ class LatentQuantizedAutoencoder(BaseAutoencoder):
     ):
         self._set_init_parameters(locals())
 
-    def _build_latent(self):
-        return LatentQuantizer(self.n_latents, self.n_values_per_latent, self.learn_codebook)
-
-    def _loss_weights(self):
-        return {"quantization": self.quantization_weight, "commitment": self.commitment_weight}
-
-    def _set_fitted_attributes(self):
-        self.codebook_ = self.net_.module_.latent.codebook.detach().cpu().numpy().copy()
-
-    _ENCODE_FIELDS = {"values": "quantized", "indices": "indices", "continuous": "continuous"}
 

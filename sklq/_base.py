@@ -63,8 +63,9 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
     """Base class of sklq's models. Not for direct use.
 
     Subclasses implement :meth:`_build_module` (the torch module for an input shape),
-    :meth:`_build_net` (the skorch net around it) and :meth:`_encode_batch` (what
-    ``encode`` returns for one batch), and may extend ``_parameter_constraints``.
+    :meth:`_build_net` (the skorch net around it) and list in ``_ENCODE_FIELDS`` the
+    outputs ``encode`` offers (fields of the latent module's output), and may extend
+    ``_parameter_constraints``.
     """
 
     _parameter_constraints: dict = {
@@ -227,6 +228,13 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         return callbacks
 
     # ------------------------------------------------------------- inference
+    #: ``encode`` outputs: name -> field of the latent module's output.
+    _ENCODE_FIELDS = {"values": "continuous", "continuous": "continuous"}
+
+    def _encode_batch(self, x, output):
+        """One batch of ``encode``'s ``output`` (a tensor)."""
+        return getattr(self.net_.module_.encode(x), self._ENCODE_FIELDS[output])
+
     def encode(self, X, output="values"):
         """Encode ``X`` into latent codes.
 
@@ -247,9 +255,8 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             (``(n_samples, n_latents * embedding_dim)`` for a VQ-VAE's ``"continuous"``.)
         """
         check_is_fitted(self)
-        outputs = self._encode_outputs()
-        if output not in outputs:
-            raise ValueError(f"output={output!r} is not one of {sorted(outputs)}.")
+        if output not in self._ENCODE_FIELDS:
+            raise ValueError(f"output={output!r} is not one of {sorted(self._ENCODE_FIELDS)}.")
         X = self._validate_X(X, reset=False)
         batches = self.net_.map_batches(
             self._dataset(X), lambda x: self._encode_batch(x, output), per_sample=True

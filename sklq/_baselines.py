@@ -20,6 +20,7 @@ from ._nn import (
     TCGaussianLatent,
     VectorQuantizer,
 )
+from ._quantized import CodebookLossesMixin
 
 
 @fill_doc
@@ -61,7 +62,7 @@ class Autoencoder(BaseAutoencoder):
     def _build_latent(self):
         return ContinuousLatent(self.n_latents)
 
-    def _loss_weights(self):
+    def _latent_loss_weights(self):
         return {}
 
 
@@ -115,7 +116,7 @@ class BioAE(BaseAutoencoder):
     def _build_latent(self):
         return BioLatent(self.n_latents)
 
-    def _loss_weights(self):
+    def _latent_loss_weights(self):
         return {"nonnegativity": self.nonnegativity_weight, "activity": self.activity_weight}
 
 
@@ -177,7 +178,7 @@ class BetaVAE(_GaussianAutoencoder):
     def _build_latent(self):
         return GaussianLatent(self.n_latents)
 
-    def _loss_weights(self):
+    def _latent_loss_weights(self):
         return {"kl": self.beta * self.n_latents / self.n_features_in_}
 
 
@@ -225,7 +226,7 @@ class BetaTCVAE(_GaussianAutoencoder):
     def _build_latent(self):
         return TCGaussianLatent(self.n_latents, dataset_size=self.n_samples_fit_)
 
-    def _loss_weights(self):
+    def _latent_loss_weights(self):
         scale = 1.0 / self.n_features_in_
         return {
             "mutual_information": scale,
@@ -235,7 +236,7 @@ class BetaTCVAE(_GaussianAutoencoder):
 
 
 @fill_doc
-class VQVAE(BaseAutoencoder):
+class VQVAE(CodebookLossesMixin, BaseAutoencoder):
     """VQ-VAE: each latent is a vector snapped to one shared codebook of embeddings.
 
     The encoder emits ``n_latents`` vectors of size ``embedding_dim``; each is replaced by
@@ -308,9 +309,6 @@ class VQVAE(BaseAutoencoder):
 
     def _build_latent(self):
         return VectorQuantizer(self.n_latents, self.codebook_size, self.embedding_dim)
-
-    def _loss_weights(self):
-        return {"quantization": self.quantization_weight, "commitment": self.commitment_weight}
 
     def _set_fitted_attributes(self):
         self.embeddings_ = self.net_.module_.latent.codebook.detach().cpu().numpy().copy()

@@ -1,9 +1,10 @@
-"""Docstring text shared by several estimators: one registry, one substitution helper.
+"""Docstring text shared across sklq: one registry, one substitution helper.
 
 A docstring line that holds only ``{name}`` (after its indentation) is replaced by the entry
 ``name`` of :data:`SHARED`, every line of it indented like the placeholder (entries may hold
-placeholders too). Nothing else in a
-docstring is touched, so braces in ordinary text (``{"auto", "mlp"}``) need no escaping.
+placeholders too). ``fill_doc(field=value, ...)`` also replaces the named ``{field}``s, so
+one entry serves siblings that differ in a word. Nothing else in a docstring is touched, so
+braces in ordinary text (``{"auto", "mlp"}``) need no escaping.
 """
 
 import re
@@ -12,6 +13,65 @@ _PLACEHOLDER = re.compile(r"^(?P<indent>[ ]*)\{(?P<name>\w+)\}[ ]*$", flags=re.M
 
 #: Shared numpydoc entries (parameters, attributes), without indentation.
 SHARED = {
+    "heatmap_parameters": """\
+factor_names : list of str, default=None
+    Row labels; by default the DataFrame's {factor_labels} or ``factor 0, 1, ...``.
+latent_names : list of str, default=None
+    Column labels; by default {latent_labels}``z0, z1, ...``.
+active_latents : array-like of bool of shape (n_latents,), default=None
+    Latents to show as active; the others are greyed out. By default
+    {active_default}.
+title : str, default=None
+    By default ``"{title}"``, with {title_scores} when a
+    result is given.
+ax : matplotlib.axes.Axes, default=None
+    Draw into this Axes (its figure gets the colour bar); by default a new figure.
+
+Returns
+-------
+fig : matplotlib.figure.Figure
+    The heatmap's figure (``ax``'s when given).
+
+See Also
+--------
+sklq.metrics.{metric} : Computes the result.
+{other_plot} : The same picture for {other_matrix}.""",
+    "fetch_parameters": """\
+data_home : str or path-like, default=None
+    See :func:`get_data_home`.
+url : {url_spec}
+    {url_text}
+sha256 : str or None, default=None
+    Expected SHA-256 of the download (not checked when None; the loader always checks
+    the file's structure).
+download_if_missing : bool, default=True
+    If False and the file is not in the data home, raise ``FileNotFoundError``.
+progress : bool, default=True
+    Draw a progress bar on stderr while downloading.
+**load_kwargs
+    Passed to :func:`{loader}` (``dtype``, ``n_samples``, ``random_state``,
+    ``return_info``, ...).
+
+Returns
+-------
+X, factors[, info]
+    As :func:`{loader}`.""",
+    "generated_images": """\
+dtype : {"float32", "uint8"}, default="float32"
+    ``float32`` images lie in [0, 1], ``uint8`` images in [0, 255].
+random_state : int, numpy.random.Generator, numpy.random.RandomState or None
+    Seed of the sample; ignored when ``n_samples`` is None.
+
+Returns
+-------
+X : ndarray of shape (n_samples, {n_channels}, image_size, image_size)
+    The images.
+factors : ndarray of shape (n_samples, {n_factors}), dtype int64
+    The factor indices of every image.
+
+See Also
+--------
+{dataset} : The dataset's factor grid and renderer.""",
     "infomec_inputs": """\
 factors : array-like or DataFrame of shape (n_samples, n_factors)
     Ground-truth factors, any labels.
@@ -192,8 +252,12 @@ history_ : pandas.DataFrame
 }
 
 
-def fill_doc(obj):
+def fill_doc(obj=None, **fields):
     """Expand the ``{name}`` placeholder lines of ``obj.__doc__`` from :data:`SHARED`.
+
+    Called with keyword ``fields`` it returns the decorator, which afterwards replaces
+    every ``{field}`` of those names (inside shared entries too, and anywhere in a line)
+    by its value: one entry can then serve siblings that differ in a word or a number.
 
     Examples
     --------
@@ -207,18 +271,35 @@ def fill_doc(obj):
     ...     '''
     >>> print(Model.__doc__.splitlines()[4])
         device : {"cpu", "cuda", "auto"}, default="cpu"
+    >>> @fill_doc(what="an image")
+    ... def show(x):
+    ...     '''Show {what}; other {braces} stay.'''
+    >>> show.__doc__
+    'Show an image; other {braces} stay.'
     """
+    if obj is None:
+        return lambda target: _fill(target, fields)
+    return _fill(obj, fields)
 
-    obj.__doc__ = _expand(obj.__doc__)
+
+def _fill(obj, fields):
+    text = _expand(obj.__doc__, fields)
+    if fields:
+        names = "|".join(map(re.escape, fields))
+        text = re.sub(r"\{(" + names + r")\}", lambda m: str(fields[m[1]]), text)
+    obj.__doc__ = text
     return obj
 
 
-def _expand(text):
-    """``text`` with its placeholder lines replaced, recursively (entries may hold them)."""
+def _expand(text, fields=()):
+    """``text`` with its placeholder lines replaced, recursively (entries may hold them);
+    lines naming one of ``fields`` are left for the field substitution."""
 
     def entry(match):
+        if match["name"] in fields:
+            return match[0]
         indent = match["indent"]
         return "\n".join(indent + line if line else line
-                         for line in _expand(SHARED[match["name"]]).splitlines())
+                         for line in _expand(SHARED[match["name"]], fields).splitlines())
 
     return _PLACEHOLDER.sub(entry, text)

@@ -10,18 +10,10 @@ import pandas as pd
 
 from ._checks import check_seed
 from .metrics import dci, infomec, mig
+from .metrics._names import METRICS
 
 #: Row order of :meth:`Evaluation.to_frame`.
-METRIC_NAMES = (
-    "infom",
-    "infoc",
-    "infoe",
-    "dci_disentanglement",
-    "dci_completeness",
-    "dci_informativeness",
-    "mig",
-    "psnr",
-)
+METRIC_NAMES = (*METRICS, "psnr")
 
 
 def psnr(X, X_hat, *, data_range=None):

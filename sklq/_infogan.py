@@ -10,7 +10,8 @@ from sklearn.utils.validation import check_is_fitted
 from ._base import BaseLatentModel
 from ._checks import check_generator, check_int
 from ._docstrings import fill_doc
-from ._nn import InfoGANModule, LatentQuantizer, UniformLatent, build_encoder_decoder
+from ._nn import InfoGANModule, UniformLatent, build_encoder_decoder
+from ._quantized import QUANTIZER_CONSTRAINTS, QuantizedLatentMixin
 from ._training import InfoGANNet, collate_batch, no_decay_param_groups
 
 
@@ -101,12 +102,6 @@ class BaseInfoGAN(BaseLatentModel):
         )
 
     # ------------------------------------------------------------- inference
-    def _encode_batch(self, x, output):
-        return getattr(self.net_.module_.encode(x), self._ENCODE_FIELDS[output])
-
-    def _encode_outputs(self):
-        return self._ENCODE_FIELDS
-
     def _decode_batch(self, z):
         return self.net_.module_.generate(z)
 
@@ -171,7 +166,7 @@ class BaseInfoGAN(BaseLatentModel):
 
 
 @fill_doc
-class LatentQuantizedInfoGAN(BaseInfoGAN):
+class LatentQuantizedInfoGAN(QuantizedLatentMixin, BaseInfoGAN):
     """Quantized-latent InfoWGAN-GP (QLInfoWGAN-GP) of Hsu et al. (2023).
 
     A Wasserstein GAN with gradient penalty whose generator draws its code from
@@ -250,10 +245,7 @@ class LatentQuantizedInfoGAN(BaseInfoGAN):
 
     _parameter_constraints: dict = {
         **BaseInfoGAN._parameter_constraints,
-        "n_values_per_latent": [Interval(Integral, 2, None, closed="left")],
-        "learn_codebook": ["boolean"],
-        "quantization_weight": [Interval(Real, 0, None, closed="left")],
-        "commitment_weight": [Interval(Real, 0, None, closed="left")],
+        **QUANTIZER_CONSTRAINTS,
     }
 
     def __init__(
@@ -287,16 +279,6 @@ class LatentQuantizedInfoGAN(BaseInfoGAN):
     ):
         self._set_init_parameters(locals())
 
-    def _build_latent(self):
-        return LatentQuantizer(self.n_latents, self.n_values_per_latent, self.learn_codebook)
-
-    def _latent_loss_weights(self):
-        return {"quantization": self.quantization_weight, "commitment": self.commitment_weight}
-
-    def _set_fitted_attributes(self):
-        self.codebook_ = self.net_.module_.latent.codebook.detach().cpu().numpy().copy()
-
-    _ENCODE_FIELDS = {"values": "quantized", "indices": "indices", "continuous": "continuous"}
 
     def _draw_codes(self, rng, n_samples):
         indices = rng.integers(self.n_values_per_latent, size=(n_samples, self.n_latents))
@@ -389,7 +371,6 @@ class InfoGAN(BaseInfoGAN):
     def _latent_loss_weights(self):
         return {}
 
-    _ENCODE_FIELDS = {"values": "continuous", "continuous": "continuous"}
 
     def _draw_codes(self, rng, n_samples):
         return rng.random((n_samples, self.n_latents), dtype=np.float32)

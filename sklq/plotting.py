@@ -12,6 +12,8 @@ The functions work for every sklq model and, where they only need ``transform`` 
 
 import numpy as np
 
+from ._docstrings import fill_doc
+
 __all__ = [
     "plot_codebook_usage",
     "plot_history",
@@ -230,6 +232,10 @@ def _heatmap(matrix, factor_names, latent_names, inactive, *, title, cmap, color
 
 
 # --------------------------------------------------------------------------- heatmaps
+@fill_doc(factor_labels="index", latent_labels="the DataFrame's columns or ",
+          active_default="the result's ``active_latents`` (all latents for a plain matrix)",
+          title="Normalised mutual information", title_scores="InfoM, InfoC and InfoE",
+          metric="infomec", other_plot="plot_importance", other_matrix="DCI's importance matrix")
 def plot_nmi(result_or_matrix, factor_names=None, *, latent_names=None, active_latents=None,
              title=None, ax=None):
     """Heatmap of the normalised mutual information between factors and latents.
@@ -239,27 +245,7 @@ def plot_nmi(result_or_matrix, factor_names=None, *, latent_names=None, active_l
     result_or_matrix : InfoMECResult, DataFrame or array-like of shape (n_factors, n_latents)
         The result of :func:`sklq.metrics.infomec` (its ``nmi`` and ``active_latents``), or
         an NMI matrix.
-    factor_names : list of str, default=None
-        Row labels; by default the DataFrame's index or ``factor 0, 1, ...``.
-    latent_names : list of str, default=None
-        Column labels; by default the DataFrame's columns or ``z0, z1, ...``.
-    active_latents : array-like of bool of shape (n_latents,), default=None
-        Latents to show as active; the others are greyed out. By default the result's
-        ``active_latents`` (all latents for a plain matrix).
-    title : str, default=None
-        By default ``"NMI"`` with InfoM, InfoC and InfoE when a result is given.
-    ax : matplotlib.axes.Axes, default=None
-        Draw into this Axes (its figure gets the colour bar); by default a new figure.
-
-    Returns
-    -------
-    fig : matplotlib.figure.Figure
-        The heatmap's figure (``ax``'s when given).
-
-    See Also
-    --------
-    sklq.metrics.infomec : Computes the result.
-    plot_importance : The same picture for DCI's importance matrix.
+    {heatmap_parameters}
 
     Examples
     --------
@@ -285,6 +271,10 @@ def plot_nmi(result_or_matrix, factor_names=None, *, latent_names=None, active_l
     )
 
 
+@fill_doc(factor_labels="columns", latent_labels="", title="DCI importance",
+          active_default="those with a non-zero importance for some factor",
+          title_scores="D, C and I", metric="dci", other_plot="plot_nmi",
+          other_matrix="InfoMEC's NMI matrix")
 def plot_importance(result_or_matrix, factor_names=None, *, latent_names=None,
                     active_latents=None, title=None, ax=None):
     """Heatmap of DCI's importance matrix, factors x latents.
@@ -294,27 +284,7 @@ def plot_importance(result_or_matrix, factor_names=None, *, latent_names=None,
     result_or_matrix : DCIResult, DataFrame or array-like of shape (n_latents, n_factors)
         The result of :func:`sklq.metrics.dci` or its ``importance_matrix`` (latents x
         factors, as DCI returns it; it is drawn transposed, factors as rows).
-    factor_names : list of str, default=None
-        Row labels; by default the DataFrame's columns or ``factor 0, 1, ...``.
-    latent_names : list of str, default=None
-        Column labels; by default ``z0, z1, ...``.
-    active_latents : array-like of bool of shape (n_latents,), default=None
-        Latents to show as active. By default those with a non-zero importance for some
-        factor; the others are greyed out.
-    title : str, default=None
-        By default ``"DCI importance"`` with D, C and I when a result is given.
-    ax : matplotlib.axes.Axes, default=None
-        Draw into this Axes (its figure gets the colour bar); by default a new figure.
-
-    Returns
-    -------
-    fig : matplotlib.figure.Figure
-        The heatmap's figure (``ax``'s when given).
-
-    See Also
-    --------
-    sklq.metrics.dci : Computes the result.
-    plot_nmi : The same picture for InfoMEC's NMI matrix.
+    {heatmap_parameters}
 
     Examples
     --------

@@ -17,3 +17,15 @@ def pytest_configure(config):
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)
+
+
+@pytest.fixture(scope="module")
+def tabular():
+    """120 random rows of 6 features in [0, 1), float32 (treat as read-only)."""
+    return np.random.default_rng(0).random((120, 6)).astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def images():
+    """40 random 16 x 16 one-channel images in [0, 1), float32 (treat as read-only)."""
+    return np.random.default_rng(1).random((40, 1, 16, 16)).astype(np.float32)

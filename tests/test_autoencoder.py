@@ -22,18 +22,6 @@ FAST = dict(max_epochs=2, batch_size=32, random_state=0)
 
 
 @pytest.fixture(scope="module")
-def tabular():
-    rng = np.random.default_rng(0)
-    return rng.random((120, 6)).astype(np.float32)
-
-
-@pytest.fixture(scope="module")
-def images():
-    rng = np.random.default_rng(1)
-    return rng.random((40, 1, 16, 16)).astype(np.float32)
-
-
-@pytest.fixture(scope="module")
 def fitted(tabular):
     return LatentQuantizedAutoencoder(3, n_values_per_latent=4, **FAST).fit(tabular)
 

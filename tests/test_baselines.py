@@ -160,7 +160,7 @@ def test_deterministic_and_picklable(estimator, tabular):
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
 def test_history_records_every_term(estimator, tabular):
     estimator.fit(tabular)
-    weights = estimator._loss_weights()
+    weights = estimator._latent_loss_weights()
     history = estimator.history_
     total = history["reconstruction_loss"].copy()
     for name, weight in weights.items():
@@ -174,10 +174,10 @@ def test_default_weights_follow_the_spec(tabular):
     assert VQVAE().weight_decay == 0.01 and VQVAE().codebook_size == 512
     assert (VQVAE().quantization_weight, VQVAE().commitment_weight) == (1.0, 0.25)
     vae = BetaVAE(3, beta=2.0, **FAST).fit(tabular)
-    assert vae._loss_weights() == {"kl": pytest.approx(2.0 * 3 / 5)}
+    assert vae._latent_loss_weights() == {"kl": pytest.approx(2.0 * 3 / 5)}
     tcvae = BetaTCVAE(3, beta=4.0, **FAST).fit(tabular)
     assert tcvae.net_.module_.latent.dataset_size == 96
-    assert tcvae._loss_weights() == {
+    assert tcvae._latent_loss_weights() == {
         "mutual_information": pytest.approx(1 / 5),
         "total_correlation": pytest.approx(4 / 5),
         "dimension_wise_kl": pytest.approx(1 / 5),

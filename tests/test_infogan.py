@@ -20,16 +20,6 @@ ESTIMATORS = [LatentQuantizedInfoGAN, InfoGAN]
 
 
 @pytest.fixture(scope="module")
-def images():
-    return np.random.default_rng(1).random((32, 1, 16, 16), dtype=np.float32)
-
-
-@pytest.fixture(scope="module")
-def tabular():
-    return np.random.default_rng(0).random((48, 6), dtype=np.float32)
-
-
-@pytest.fixture(scope="module")
 def fitted(images):
     return LatentQuantizedInfoGAN(3, n_values_per_latent=4, **FAST).fit(images)
 
@@ -104,7 +94,7 @@ def test_transform_is_the_quantized_code_of_real_data(fitted, images):
     Z = fitted.transform(images)
     indices = fitted.encode(images, output="indices")
     continuous = fitted.encode(images, output="continuous")
-    assert Z.shape == indices.shape == continuous.shape == (32, 3)
+    assert Z.shape == indices.shape == continuous.shape == (len(images), 3)
     assert Z.dtype == np.float32 and indices.dtype == np.int64
     for j in range(3):
         np.testing.assert_array_equal(Z[:, j], fitted.codebook_[j][indices[:, j]])

@@ -14,7 +14,7 @@ from sklq._nn import (
     LatentQuantizer,
     build_encoder_decoder,
     initialize_weights_,
-    signal_spread,
+    signal_at_init,
 )
 from sklq._nn._init import activation_gain, effective_fan_in, he_normal_
 from sklq.datasets import make_sprites, make_squares
@@ -64,17 +64,6 @@ def _images(image_size):
     return torch.from_numpy(X.reshape(len(X), -1, image_size, image_size))
 
 
-def _signal(x, network_size, decoder, weight_init, seed=0):
-    """(median over latents of the encoder output's std across images,
-    mean over pixels of the decoded image's std across codebook codes, in [0, 1] units)."""
-    torch.manual_seed(seed)
-    encoder, dec = build_encoder_decoder(tuple(x.shape[1:]), 8, 8, architecture="conv",
-                                         network_size=network_size, decoder=decoder)
-    initialize_weights_(nn.ModuleList([encoder, dec]), weight_init)
-    codes, _ = LatentQuantizer(8, 10).sample(128)
-    return signal_spread(encoder, dec, x, codes)
-
-
 @pytest.mark.parametrize("image_size", [16, 32, 64])
 @pytest.mark.parametrize(("network_size", "decoder"),
                          [("cpu", "conv"), ("cpu", "style"), ("image_small", "conv"),
@@ -82,7 +71,7 @@ def _signal(x, network_size, decoder, weight_init, seed=0):
 def test_signal_at_initialisation(image_size, network_size, decoder):
     x = _images(image_size)
     for seed in range(2 if image_size < 64 else 1):
-        encoded, decoded = _signal(x, network_size, decoder, "signal_preserving", seed)
+        encoded, decoded = signal_at_init(x, network_size, decoder, "signal_preserving", seed=seed)
         assert encoded >= 0.05
         assert decoded >= 0.01
 
@@ -90,7 +79,7 @@ def test_signal_at_initialisation(image_size, network_size, decoder):
 @pytest.mark.parametrize("image_size", [16, 64])
 def test_reference_init_starves_the_cpu_network(image_size):
     # what the new default fixes: PyTorch's (the reference's) init on the un-normalised net
-    encoded, decoded = _signal(_images(image_size), "cpu", "conv", "reference")
+    encoded, decoded = signal_at_init(_images(image_size), "cpu", "conv", "reference")
     assert encoded < 0.005 and decoded < 0.001
 
 

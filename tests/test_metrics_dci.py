@@ -3,12 +3,12 @@
 import numpy as np
 import pandas as pd
 import pytest
-from _metrics_reference import dci_reference
 from joblib import parallel_config
 from sklearn.model_selection import train_test_split
 
 from sklq.metrics import dci, disentanglement_completeness
 from sklq.metrics._importance import equivalent_columns, split_thresholds
+from sklq.metrics._reference import dci_reference
 
 
 def _entropy(p, base):

@@ -3,11 +3,11 @@
 import numpy as np
 import pandas as pd
 import pytest
-from _metrics_reference import infoe_reference, infom_infoc_reference, nmi_reference
 from scipy.stats import special_ortho_group
 
 from sklq.metrics import infoc_score, infoe_score, infom_score, infomec
 from sklq.metrics._infomec import modularity_compactness
+from sklq.metrics._reference import infoe_reference, infom_infoc_reference, nmi_reference
 
 SIZES = (3, 6, 10, 8, 4)
 

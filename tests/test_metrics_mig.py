@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
-from _metrics_reference import mig_reference
 
 from sklq.metrics import mig_score
 from sklq.metrics._mig import histogram_discretize
+from sklq.metrics._reference import mig_reference
 
 
 def test_mig_by_hand():

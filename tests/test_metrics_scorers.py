@@ -151,3 +151,11 @@ def test_grid_search_with_adjusted_scorers_prefers_the_informative_model():
     # two more pure-noise components: the adjusted InfoM and InfoC hardly move
     for name in ("infom_adjusted", "infoc_adjusted"):
         assert np.ptp(search.cv_results_[f"mean_test_{name}"]) <= 0.05
+
+
+def test_every_metric_of_the_registry_is_a_scorer_and_an_evaluation_row():
+    from sklq._evaluation import METRIC_NAMES
+    from sklq.metrics._names import METRICS
+
+    assert set(METRICS) <= set(SCORER_NAMES)
+    assert METRIC_NAMES[: len(METRICS)] == tuple(METRICS)

@@ -154,11 +154,11 @@ def test_style_decoder_input_map_and_output_conv():
 def test_reference_image_layout_matches_spec():
     layout = CONV_LAYOUTS["image"]
     assert layout.encoder_widths == (32, 32, 32, 64, 64, 64, 128, 128, 128, 256, 256, 256)
-    assert layout.encoder_kernels == (3, 3, 4) * 4 and layout.encoder_strides == (1, 1, 2) * 4
+    assert layout.kernels == (3, 3, 4) * 4 and layout.strides == (1, 1, 2) * 4
     assert layout.decoder_widths == (256, 256, 256, 128, 128, 128, 64, 64, 64, 32, 32, 32)
-    assert layout.encoder_dense == layout.decoder_dense == (256, 256)
+    assert layout.dense == (256, 256)
     small = CONV_LAYOUTS["image_small"]
-    assert small.encoder_widths == (64, 128, 256, 512) and small.encoder_dense == (512,)
+    assert small.encoder_widths == (64, 128, 256, 512) and small.dense == (512,)
     assert small.decoder_widths == (512, 256, 128, 64) and small.norm == "instance"
     encoder, _ = build_encoder_decoder((3, 64, 64), 12, 12, architecture="conv",
                                        network_size="image", decoder="style")

@@ -11,7 +11,7 @@ from ._blocks import (
 )
 from ._float32 import float32_call
 from ._infogan import InfoGANModule, gradient_penalty
-from ._init import WEIGHT_INITS, initialize_weights_, signal_spread
+from ._init import WEIGHT_INITS, initialize_weights_, signal_at_init
 from ._latents import (
     BioLatent,
     ContinuousLatent,
@@ -74,6 +74,6 @@ __all__ = [
     "gradient_penalty",
     "initialize_weights_",
     "quantization_loss",
-    "signal_spread",
+    "signal_at_init",
     "reset_conv_transpose_",
 ]

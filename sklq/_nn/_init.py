@@ -164,25 +164,32 @@ def initialize_weights_(module, weight_init="signal_preserving"):
     return module
 
 
-def signal_spread(encoder, decoder, images, codes):
-    """How much a network pair's outputs vary: ``(median over latents of the encoder
-    output's std across images, mean over pixels of the decoded image's std across codes)``,
-    the decoded images in [0, 1] (after a sigmoid). The measure of
+def signal_at_init(images, network_size="cpu", decoder="conv", weight_init="signal_preserving",
+                   *, n_latents=8, seed=0):
+    """How much a freshly initialised conv network pair's outputs vary.
+
+    Builds the encoder and decoder for ``images``' shape (``n_latents`` latents, torch seed
+    ``seed``), initialises them by ``weight_init`` and returns ``(median over latents of
+    the encoder output's std across images, mean over pixels of the decoded image's std
+    across as many random codebook codes, in [0, 1] after a sigmoid)``. The measure of
     ``benchmarks/init_signal.py`` and ``tests/test_init.py``.
 
     Examples
     --------
     >>> import torch
-    >>> from sklq._nn import LatentQuantizer, build_encoder_decoder
-    >>> _ = torch.manual_seed(0)
-    >>> encoder, decoder = build_encoder_decoder((1, 16, 16), 4, 4, architecture="conv")
-    >>> codes, _ = LatentQuantizer(4, 10).sample(32)
-    >>> encoded, decoded = signal_spread(initialize_weights_(encoder),
-    ...                                  initialize_weights_(decoder),
-    ...                                  torch.rand(32, 1, 16, 16), codes)
+    >>> encoded, decoded = signal_at_init(torch.rand(32, 1, 16, 16))
     >>> encoded > 0.05 and decoded > 0.01
     True
     """
+    from ._latents import LatentQuantizer
+    from ._networks import build_encoder_decoder
+
+    torch.manual_seed(seed)
+    encoder, dec = build_encoder_decoder(tuple(images.shape[1:]), n_latents, n_latents,
+                                         architecture="conv", network_size=network_size,
+                                         decoder=decoder)
+    initialize_weights_(nn.ModuleList([encoder, dec]), weight_init)
+    codes, _ = LatentQuantizer(n_latents, 10).sample(len(images))
     with torch.no_grad():
         return (float(encoder(images).std(dim=0).median()),
-                float(torch.sigmoid(decoder(codes)).std(dim=0).mean()))
+                float(torch.sigmoid(dec(codes)).std(dim=0).mean()))

@@ -18,17 +18,14 @@ from ._blocks import (
 
 @dataclass(frozen=True)
 class ConvLayout:
-    """Widths, kernels and strides of an image encoder and its decoder."""
+    """Widths, kernels and strides of an image encoder; its decoder mirrors it (the same
+    kernels and strides, the widths reversed, the same dense widths)."""
 
     encoder_widths: tuple
-    encoder_kernels: tuple
-    encoder_strides: tuple
-    encoder_dense: tuple
-    decoder_widths: tuple
-    decoder_kernels: tuple
-    decoder_strides: tuple
-    decoder_dense: tuple
+    dense: tuple
     norm: str
+    kernels: tuple = (4,) * 4
+    strides: tuple = (2,) * 4
     padding: int = 1
     #: Train in channels-last memory format. Measured by benchmarks/bench_training.py on a
     #: 2-core Xeon (bf16 autocast, batch 64): 1.35x faster for the un-normalised "cpu"
@@ -36,47 +33,20 @@ class ConvLayout:
     #: run slower channels-last.
     channels_last: bool = False
 
+    @property
+    def decoder_widths(self):
+        return self.encoder_widths[::-1]
 
-_REFERENCE_KERNELS = (3, 3, 4) * 4
-_REFERENCE_STRIDES = (1, 1, 2) * 4
 
 #: Network layouts by ``network_size``. "image" and "image_small" are the reference's
 #: (encoder ``image`` / ``image_small``, decoder ``style_image`` / ``style_image_small``);
 #: "cpu" is the same family, narrower and without normalisation, sized for a laptop CPU.
 CONV_LAYOUTS = {
-    "cpu": ConvLayout(
-        encoder_widths=(32, 32, 64, 64),
-        encoder_kernels=(4,) * 4,
-        encoder_strides=(2,) * 4,
-        encoder_dense=(256,),
-        decoder_widths=(64, 64, 32, 32),
-        decoder_kernels=(4,) * 4,
-        decoder_strides=(2,) * 4,
-        decoder_dense=(256,),
-        norm="none",
-        channels_last=True,
-    ),
-    "image_small": ConvLayout(
-        encoder_widths=(64, 128, 256, 512),
-        encoder_kernels=(4,) * 4,
-        encoder_strides=(2,) * 4,
-        encoder_dense=(512,),
-        decoder_widths=(512, 256, 128, 64),
-        decoder_kernels=(4,) * 4,
-        decoder_strides=(2,) * 4,
-        decoder_dense=(512,),
-        norm="instance",
-    ),
+    "cpu": ConvLayout((32, 32, 64, 64), dense=(256,), norm="none", channels_last=True),
+    "image_small": ConvLayout((64, 128, 256, 512), dense=(512,), norm="instance"),
     "image": ConvLayout(
-        encoder_widths=(32, 32, 32, 64, 64, 64, 128, 128, 128, 256, 256, 256),
-        encoder_kernels=_REFERENCE_KERNELS,
-        encoder_strides=_REFERENCE_STRIDES,
-        encoder_dense=(256, 256),
-        decoder_widths=(256, 256, 256, 128, 128, 128, 64, 64, 64, 32, 32, 32),
-        decoder_kernels=_REFERENCE_KERNELS,
-        decoder_strides=_REFERENCE_STRIDES,
-        decoder_dense=(256, 256),
-        norm="instance",
+        (32, 32, 32, 64, 64, 64, 128, 128, 128, 256, 256, 256), dense=(256, 256),
+        norm="instance", kernels=(3, 3, 4) * 4, strides=(1, 1, 2) * 4,
     ),
 }
 
@@ -144,7 +114,7 @@ def conv_plan(image_size, layout):
     """
     size = tuple(int(v) for v in image_size)
     steps = []
-    for kernel, stride in zip(layout.encoder_kernels, layout.encoder_strides, strict=True):
+    for kernel, stride in zip(layout.kernels, layout.strides, strict=True):
         per_side = []
         for n in size:
             k, s, p = kernel, stride, layout.padding
@@ -172,10 +142,10 @@ def deconv_plan(encoder_plan, layout):
     >>> [(step.out_size, step.output_padding) for step in deconv_plan(plan, CONV_LAYOUTS["cpu"])]
     [((3, 1), (1, 0)), ((7, 3), (1, 1)), ((14, 6), (0, 0)), ((28, 12), (0, 0))]
     """
-    strided = [step for step, s in zip(encoder_plan, layout.encoder_strides, strict=True) if s > 1]
+    strided = [step for step, s in zip(encoder_plan, layout.strides, strict=True) if s > 1]
     size = encoder_plan[-1].out_size
     steps = []
-    for kernel, stride in zip(layout.decoder_kernels, layout.decoder_strides, strict=True):
+    for kernel, stride in zip(layout.kernels, layout.strides, strict=True):
         p = layout.padding
         if stride == 1:
             out = tuple(n + 2 * p - kernel + 1 for n in size)
@@ -217,18 +187,9 @@ class MLPEncoder(nn.Module):
         return self.head(self.features(x))
 
 
-class MLPDecoder(nn.Module):
-    """Dense stack → linear output of ``n_features`` (logits for BCE, values for MSE)."""
-
-    OUTPUT_LAYERS = ("head",)
-
-    def __init__(self, n_inputs, n_features, hidden_widths=(256, 256), norm="none"):
-        super().__init__()
-        self.dense, width = dense_stack(n_inputs, hidden_widths, norm)
-        self.head = nn.Linear(width, n_features)
-
-    def forward(self, z):
-        return self.head(self.dense(z))
+class MLPDecoder(MLPEncoder):
+    """The same dense stack → linear head, from ``n_inputs`` code values to ``n_features``
+    outputs (logits for BCE, values for MSE)."""
 
 
 class ConvEncoder(nn.Module):
@@ -267,7 +228,7 @@ class ConvEncoder(nn.Module):
         self.conv = nn.Sequential(*blocks)
         self.transition_shape = (channels, *self.plan[-1].out_size)
         self.dense, self.n_features_out = dense_stack(
-            math.prod(self.transition_shape), layout.encoder_dense
+            math.prod(self.transition_shape), layout.dense
         )
         self.head = nn.Linear(self.n_features_out, n_outputs)
 
@@ -308,7 +269,7 @@ class StyleDecoder(nn.Module):
         super().__init__()
         first = layout.decoder_widths[0]
         self.input_map = nn.Parameter(torch.full((first, *plan[-1].out_size), 0.1))
-        self.dense, style_size = dense_stack(n_inputs, layout.decoder_dense)
+        self.dense, style_size = dense_stack(n_inputs, layout.dense)
         self.blocks = nn.ModuleList(
             StyleConvTransposeBlock(
                 c_in, c_out, step.kernel, step.stride, step.padding, style_size,
@@ -339,7 +300,7 @@ class ConvDecoder(nn.Module):
     def __init__(self, n_inputs, output_shape, layout, plan):
         super().__init__()
         self.transition_shape = (layout.encoder_widths[-1], *plan[-1].out_size)
-        self.dense, width = dense_stack(n_inputs, layout.decoder_dense)
+        self.dense, width = dense_stack(n_inputs, layout.dense)
         self.transition = DenseBlock(width, math.prod(self.transition_shape), "none", "relu")
         blocks = []
         for c_in, c_out, step in _decoder_blocks(plan, layout, self.transition_shape[0]):

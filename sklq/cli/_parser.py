@@ -41,6 +41,21 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(USAGE_ERROR)
 
 
+def _add_saved_model_inputs(command, data_help, verb):
+    """The arguments of the commands that read a saved model and data: MODEL, DATA, where
+    the images and factors are, the subset and the seed."""
+    command.add_argument("model", metavar="MODEL", help="a file written by sklq fit")
+    command.add_argument("data", metavar="DATA", help=data_help)
+    command.add_argument("--factors", metavar="FILE", default=None,
+                         help=".npy file of factors, one row per image")
+    command.add_argument("--factors-key", default=None,
+                         help="name of the factors array in DATA")
+    command.add_argument("--images-key", default=None, help="name of the images array in DATA")
+    command.add_argument("--max-samples", type=_positive(int, "--max-samples"), default=5000,
+                         help=f"{verb} a random subset this large (default: 5000)")
+    command.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+
+
 # ----------------------------------------------------------------------------- parser
 def build_parser():
     parser = _Parser(
@@ -113,23 +128,13 @@ def build_parser():
         description="InfoM/InfoC/InfoE, DCI, MIG and PSNR of MODEL on the images and factors "
                     "of DATA; with --out, also a report folder with figures.",
     )
-    evaluate_parser.add_argument("model", metavar="MODEL", help="a file written by sklq fit")
-    evaluate_parser.add_argument("data", metavar="DATA", help=data_help)
-    evaluate_parser.add_argument("--factors", metavar="FILE",
-                                 help=".npy file of factors, one row per image")
-    evaluate_parser.add_argument("--factors-key", default=None,
-                                 help="name of the factors array in DATA")
+    _add_saved_model_inputs(evaluate_parser, data_help, "evaluate")
     evaluate_parser.add_argument("--factor-names", default=None, metavar="A,B,...",
                                  help="comma-separated factor names for the report")
-    evaluate_parser.add_argument("--images-key", default=None)
     evaluate_parser.add_argument("--dci", choices=("gbt", "hist"), default="hist",
                                  help="DCI importance estimator (default: hist, fast)")
-    evaluate_parser.add_argument("--max-samples", type=_positive(int, "--max-samples"),
-                                 default=5000, help="evaluate a random subset this large "
-                                 "(default: 5000)")
     evaluate_parser.add_argument("--out", metavar="DIR", default=None,
                                  help="also write report.md, metrics.json and figures here")
-    evaluate_parser.add_argument("--seed", type=int, default=0)
     evaluate_parser.add_argument("--threads", type=_positive(int, "--threads"), default=None)
     evaluate_parser.set_defaults(run=run_evaluate)
 
@@ -138,20 +143,13 @@ def build_parser():
         description="Decode each latent of MODEL swept over its values, for a few images of "
                     "DATA, into a PNG (rows ordered by NMI when DATA has factors).",
     )
-    traverse.add_argument("model", metavar="MODEL", help="a file written by sklq fit")
-    traverse.add_argument("data", metavar="DATA", help=data_help)
+    _add_saved_model_inputs(traverse, data_help, "use")
     traverse.add_argument("--out", metavar="PNG", default="traversals.png",
                           help="image file (default: traversals.png)")
     traverse.add_argument("--n-samples", type=_positive(int, "--n-samples"), default=3,
                           help="images traversed (default: 3)")
     traverse.add_argument("--n-values", type=_positive(int, "--n-values"), default=8,
                           help="values per continuous latent (default: 8)")
-    traverse.add_argument("--factors", metavar="FILE", default=None)
-    traverse.add_argument("--factors-key", default=None)
-    traverse.add_argument("--images-key", default=None)
-    traverse.add_argument("--max-samples", type=_positive(int, "--max-samples"), default=5000,
-                          help="use a random subset this large (default: 5000)")
-    traverse.add_argument("--seed", type=int, default=0)
     traverse.set_defaults(run=run_traverse)
     return parser
 

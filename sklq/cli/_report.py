@@ -7,6 +7,8 @@ import sys
 
 import numpy as np
 
+from ..metrics._names import METRICS
+
 
 def evaluate(model, X, factors, *, factor_names=None, dci_importance="gbt", random_state=0):
     """:func:`sklq.evaluate` of a fitted model, its warnings printed on stderr, one each."""
@@ -19,15 +21,6 @@ def evaluate(model, X, factors, *, factor_names=None, dci_importance="gbt", rand
     return evaluation
 
 
-READINGS = {
-    "infom": ("InfoM", "modularity: does each latent capture one factor only?"),
-    "infoc": ("InfoC", "compactness: is each factor captured by one latent only?"),
-    "infoe": ("InfoE", "explicitness: how well a linear model reads the factors off the latents"),
-    "dci_disentanglement": ("DCI D", "disentanglement: does each latent matter for one factor?"),
-    "dci_completeness": ("DCI C", "completeness: is each factor predicted by one latent?"),
-    "dci_informativeness": ("DCI I", "informativeness: held-out accuracy of boosted trees"),
-    "mig": ("MIG", "gap between the two latents most informative about each factor"),
-}
 
 
 def _verdict(value):
@@ -49,7 +42,7 @@ def _metric_rows(evaluation):
     where there is one (DCI's D and C have no chance level: their own value)."""
     table = evaluation.to_frame()
     rows = []
-    for key, (label, meaning) in READINGS.items():
+    for key, (label, meaning, *_) in METRICS.items():
         value, chance, adjusted = table.loc[key, ["value", "chance", "adjusted"]]
         judged = adjusted if np.isfinite(adjusted) else value
         basis = "" if np.isfinite(adjusted) else " (no chance level: the value itself)"

@@ -10,6 +10,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from .._docstrings import fill_doc
 from ._loaders import MPI3D_FACTOR_SIZES, load_dsprites, load_mpi3d, load_shapes3d
 
 DSPRITES_FILENAME = "dsprites_ndarray_co1sh3sc6or40x32y32_64x64.npz"
@@ -182,6 +183,9 @@ def _fetch(filename, url, sha256, data_home, download_if_missing, progress):
     return download(url, path, sha256=sha256, progress=progress)
 
 
+@fill_doc(url_spec="str, default=DSPRITES_URL",
+          url_text="Where to download the ``.npz`` from.",
+          loader="load_dsprites")
 def fetch_dsprites(
     *, data_home=None, url=DSPRITES_URL, sha256=None, download_if_missing=True, progress=True,
     **load_kwargs,
@@ -190,25 +194,7 @@ def fetch_dsprites(
 
     Parameters
     ----------
-    data_home : str or path-like, default=None
-        See :func:`get_data_home`.
-    url : str, default=DSPRITES_URL
-        Where to download the ``.npz`` from.
-    sha256 : str or None, default=None
-        Expected SHA-256 of the download (not checked when None; the file's
-        structure is always checked when it is loaded).
-    download_if_missing : bool, default=True
-        If False and the file is not in the data home, raise ``FileNotFoundError``.
-    progress : bool, default=True
-        Draw a progress bar on stderr while downloading.
-    **load_kwargs
-        ``dtype``, ``n_samples``, ``random_state``, ``return_info``: see
-        :func:`load_dsprites`.
-
-    Returns
-    -------
-    X, factors[, info]
-        As :func:`load_dsprites`.
+    {fetch_parameters}
 
     Examples
     --------
@@ -223,6 +209,9 @@ def fetch_dsprites(
     return load_dsprites(path, **load_kwargs)
 
 
+@fill_doc(url_spec="str, default=SHAPES3D_URL",
+          url_text="Where to download ``3dshapes.h5`` from.",
+          loader="load_shapes3d")
 def fetch_shapes3d(
     *, data_home=None, url=SHAPES3D_URL, sha256=None, download_if_missing=True, progress=True,
     **load_kwargs,
@@ -231,23 +220,7 @@ def fetch_shapes3d(
 
     Parameters
     ----------
-    data_home : str or path-like, default=None
-        See :func:`get_data_home`.
-    url : str, default=SHAPES3D_URL
-        Where to download ``3dshapes.h5`` from.
-    sha256 : str or None, default=None
-        Expected SHA-256 of the download (not checked when None).
-    download_if_missing : bool, default=True
-        If False and the file is not in the data home, raise ``FileNotFoundError``.
-    progress : bool, default=True
-        Draw a progress bar on stderr while downloading.
-    **load_kwargs
-        See :func:`load_shapes3d`.
-
-    Returns
-    -------
-    X, factors[, info]
-        As :func:`load_shapes3d`.
+    {fetch_parameters}
 
     Examples
     --------
@@ -262,6 +235,10 @@ def fetch_shapes3d(
     return load_shapes3d(path, **load_kwargs)
 
 
+@fill_doc(url_spec="str or None, default=None",
+          url_text="Where to download from; ``None`` uses ``MPI3D_URLS[variant]`` "
+                   "(``complex`` has none).",
+          loader="load_mpi3d")
 def fetch_mpi3d(
     variant="toy", *, data_home=None, url=None, sha256=None, download_if_missing=True,
     progress=True, **load_kwargs,
@@ -272,24 +249,7 @@ def fetch_mpi3d(
     ----------
     variant : {"toy", "realistic", "real", "complex"}, default="toy"
         Which MPI3D.
-    data_home : str or path-like, default=None
-        See :func:`get_data_home`.
-    url : str or None, default=None
-        Where to download from; ``None`` uses ``MPI3D_URLS[variant]`` (``complex`` has
-        none).
-    sha256 : str or None, default=None
-        Expected SHA-256 of the download (not checked when None).
-    download_if_missing : bool, default=True
-        If False and the file is not in the data home, raise ``FileNotFoundError``.
-    progress : bool, default=True
-        Draw a progress bar on stderr while downloading.
-    **load_kwargs
-        See :func:`load_mpi3d`.
-
-    Returns
-    -------
-    X, factors[, info]
-        As :func:`load_mpi3d`.
+    {fetch_parameters}
 
     Examples
     --------

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .._docstrings import fill_doc
 from ._base import GroundTruthDataset
 
 SHAPE_NAMES = ("cube", "cylinder", "sphere", "capsule")
@@ -287,6 +288,7 @@ class Scenes(GroundTruthDataset):
         return images
 
 
+@fill_doc(n_channels=3, n_factors=6, dataset="Scenes")
 def make_scenes(n_samples=None, *, image_size=64, dtype="float32", random_state=None):
     """Generate the Scenes dataset: an object on a floor before a wall, Shapes3D's grid.
 
@@ -302,21 +304,7 @@ def make_scenes(n_samples=None, *, image_size=64, dtype="float32", random_state=
         64 x 64 that is 5.9 GB as ``uint8`` and 23.6 GB as ``float32``.
     image_size : {64, 32}, default=64
         Height and width in pixels.
-    dtype : {"float32", "uint8"}, default="float32"
-        ``float32`` images lie in [0, 1], ``uint8`` images in [0, 255].
-    random_state : int, numpy.random.Generator, numpy.random.RandomState or None
-        Seed of the sample; ignored when ``n_samples`` is None.
-
-    Returns
-    -------
-    X : ndarray of shape (n_samples, 3, image_size, image_size)
-        The images.
-    factors : ndarray of shape (n_samples, 6), dtype int64
-        The factor indices of every image.
-
-    See Also
-    --------
-    Scenes : The dataset's factor grid and renderer.
+    {generated_images}
     load_shapes3d : Read the original Shapes3D file.
 
     Examples

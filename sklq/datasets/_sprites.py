@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .._docstrings import fill_doc
 from ._base import GroundTruthDataset
 
 SHAPE_NAMES = ("square", "ellipse", "heart")
@@ -215,6 +216,7 @@ class Sprites(GroundTruthDataset):
             flat[base[:, None] + offsets[None, :]] = cache[self._keys(chunk)]
 
 
+@fill_doc(n_channels=1, n_factors=5, dataset="Sprites")
 def make_sprites(n_samples=None, *, image_size=64, dtype="float32", random_state=None):
     """Generate the Sprites dataset: one white shape on black, dSprites' factor grid.
 
@@ -230,21 +232,7 @@ def make_sprites(n_samples=None, *, image_size=64, dtype="float32", random_state
         that is 3.0 GB as ``uint8`` and 12 GB as ``float32``.
     image_size : {64, 32}, default=64
         Height and width in pixels.
-    dtype : {"float32", "uint8"}, default="float32"
-        ``float32`` images lie in [0, 1], ``uint8`` images in [0, 255].
-    random_state : int, numpy.random.Generator, numpy.random.RandomState or None
-        Seed of the sample; ignored when ``n_samples`` is None.
-
-    Returns
-    -------
-    X : ndarray of shape (n_samples, 1, image_size, image_size)
-        The images.
-    factors : ndarray of shape (n_samples, 5), dtype int64
-        The factor indices of every image.
-
-    See Also
-    --------
-    Sprites : The dataset's factor grid and renderer.
+    {generated_images}
     load_dsprites : Read the original dSprites file.
 
     Examples

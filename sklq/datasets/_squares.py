@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .._docstrings import fill_doc
 from ._base import GroundTruthDataset
 
 
@@ -122,6 +123,7 @@ class Squares(GroundTruthDataset):
         return images[:, None].astype(np.float32)
 
 
+@fill_doc(n_channels=1, n_factors=4, dataset="Squares")
 def make_squares(n_samples=None, *, image_size=16, dtype="float32", random_state=None):
     """Generate the Squares dataset: one grey square on a black canvas.
 
@@ -135,21 +137,7 @@ def make_squares(n_samples=None, *, image_size=16, dtype="float32", random_state
         1,600). ``None`` renders the whole grid in C order (brightness fastest).
     image_size : int, default=16
         Height and width in pixels, any integer in [8, 256] (16 and 32 intended).
-    dtype : {"float32", "uint8"}, default="float32"
-        ``float32`` images lie in [0, 1], ``uint8`` images in [0, 255].
-    random_state : int, numpy.random.Generator, numpy.random.RandomState or None
-        Seed of the sample; ignored when ``n_samples`` is None.
-
-    Returns
-    -------
-    X : ndarray of shape (n_samples, 1, image_size, image_size)
-        The images.
-    factors : ndarray of shape (n_samples, 4), dtype int64
-        The factor indices of every image.
-
-    See Also
-    --------
-    Squares : The dataset's factor grid and renderer.
+    {generated_images}
 
     Examples
     --------

@@ -8,20 +8,13 @@ import joblib
 from ._dci import dci
 from ._infomec import _infomec
 from ._mig import mig_score
+from ._names import ADJUSTED_SCORERS, METRICS
 
 #: scorer name -> (metric family, attribute of the family's result)
 _SCORERS = {
-    "infom": ("infomec", "infom"),
-    "infoc": ("infomec", "infoc"),
-    "infoe": ("infomec", "infoe"),
-    "dci_disentanglement": ("dci", "disentanglement"),
-    "dci_completeness": ("dci", "completeness"),
-    "dci_informativeness": ("dci", "informativeness"),
-    "mig": ("mig", None),
-    "infom_adjusted": ("infomec_adjusted", "infom"),
-    "infoc_adjusted": ("infomec_adjusted", "infoc"),
-    "infoe_adjusted": ("infomec_adjusted", "infoe"),
-    "mig_adjusted": ("mig_adjusted", None),
+    **{name: (m.family, m.attribute) for name, m in METRICS.items()},
+    **{f"{name}_adjusted": (f"{METRICS[name].family}_adjusted", METRICS[name].attribute)
+       for name in ADJUSTED_SCORERS},
 }
 SCORER_NAMES = tuple(_SCORERS)
 #: keyword arguments each metric family accepts

@@ -1,7 +1,8 @@
-"""Straightforward reference implementations of the metric definitions (PAPER_SPEC §8).
+"""Straightforward implementations of the metric definitions (PAPER_SPEC §8). Not public.
 
-One scikit-learn estimator call per (factor, latent) pair, exactly as the definitions read;
-used by the tests to check sklq's vectorised implementations.
+Scikit-learn estimator calls per factor and latent, exactly as the definitions read: the
+tests check sklq's vectorised metrics against them, and ``benchmarks/bench_metrics.py``
+times sklq against them. Slow by design; no input validation.
 """
 
 import warnings
@@ -20,7 +21,10 @@ def encode(factors):
     return np.column_stack([LabelEncoder().fit_transform(c) for c in np.asarray(factors).T])
 
 
-def nmi_reference(factors, latents, discrete, random_state=0):
+def nmi_reference(factors, latents, discrete, random_state=0, *, per_pair=False):
+    """Normalised MI matrix ``(n_factors, n_latents)``; continuous latents by the kNN
+    estimator on standardised latents, the whole matrix with one seed (the same noise for
+    every factor), or with ``per_pair`` one ``mutual_info_classif`` call per pair."""
     s = encode(factors)
     z = np.asarray(latents, dtype=float)
     nmi = np.empty((s.shape[1], z.shape[1]))
@@ -32,8 +36,12 @@ def nmi_reference(factors, latents, discrete, random_state=0):
         for j in range(z.shape[1]):
             if discrete:
                 nmi[i, j] = mutual_info_score(s[:, i], zc[:, j])
+            elif per_pair:
+                nmi[i, j] = mutual_info_classif(
+                    zs[:, [j]], s[:, i], discrete_features=False, n_neighbors=10,
+                    random_state=random_state,
+                )[0]
             else:
-                # the whole matrix with one seed: the same noise for every factor
                 nmi[i, j] = mutual_info_classif(
                     zs, s[:, i], discrete_features=False, n_neighbors=10,
                     random_state=random_state,
