@@ -9,6 +9,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._base import BaseLatentModel
 from ._docstrings import fill_doc
 from ._nn import LatentAutoencoder, build_encoder_decoder
+from ._out_of_core import value_range
 from ._quantized import QUANTIZER_CONSTRAINTS, QuantizedLatentMixin
 from ._training import AutoencoderNet, collate_batch, no_decay_param_groups
 
@@ -39,7 +40,7 @@ class BaseAutoencoder(BaseLatentModel):
         if X.dtype == np.uint8:
             low, high = 0.0, 1.0
         else:
-            low, high = float(X.min()), float(X.max())
+            low, high = value_range(X)
         in_unit_range = low >= 0.0 and high <= 1.0
         if self.reconstruction_loss == "bce" and not in_unit_range:
             raise ValueError(

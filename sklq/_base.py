@@ -23,6 +23,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ._checks import check_seed
 from ._nn import CONV_LAYOUTS, WEIGHT_INITS, check_image_shape, initialize_weights_
+from ._out_of_core import check_out_of_core, is_out_of_core
 from ._training import (
     PRECISIONS,
     ArrayDataset,
@@ -104,6 +105,8 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         Image stacks are checked through a flat 2-D view, so ``n_features_in_`` is the
         number of values per sample for both layouts.
         """
+        if is_out_of_core(X):
+            return self._validate_out_of_core(X, reset=reset)
         is_table = hasattr(X, "iloc") or sparse.issparse(X)
         if not is_table and not isinstance(X, np.ndarray):
             X = np.asarray(X)
@@ -123,10 +126,35 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             X = validate_data(self, X, reset=reset, dtype=_INPUT_DTYPES, ensure_all_finite=True)
         return X
 
+    def _validate_out_of_core(self, X, *, reset):
+        """:meth:`_validate_X` for memory maps and on-disk datasets: checked in chunks and
+        returned as they are (batches are read from them and converted per step)."""
+        check_out_of_core(X)
+        n_features = int(np.prod(X.shape[1:]))
+        if reset:
+            self.n_features_in_ = n_features
+            if hasattr(self, "feature_names_in_"):
+                del self.feature_names_in_
+        elif n_features != self.n_features_in_:
+            raise ValueError(
+                f"X has {n_features} features, but {type(self).__name__} is expecting "
+                f"{self.n_features_in_} features as input."
+            )
+        sample_shape = tuple(X.shape[1:])
+        if not reset and len(sample_shape) > 1 and sample_shape not in (
+            self.sample_shape_, self.input_shape_
+        ):
+            raise ValueError(
+                f"X has samples of shape {sample_shape}, but {type(self).__name__} was "
+                f"fitted on samples of shape {self.sample_shape_}."
+            )
+        return X
+
     def _resolve_input(self, X):
         """Set ``sample_shape_``, ``architecture_`` and ``input_shape_`` from ``X``."""
         self.sample_shape_ = tuple(X.shape[1:])
-        self.sample_dtype_ = X.dtype
+        # what validation makes of X: uint8 stays (scaled per batch), the rest is float32
+        self.sample_dtype_ = np.dtype(np.uint8 if X.dtype == np.uint8 else np.float32)
         if self.input_shape is not None:
             image_shape = _image_shape(self.input_shape, "input_shape")
             if int(np.prod(image_shape)) != self.n_features_in_:

@@ -9,9 +9,12 @@ import numpy as np
 import pandas as pd
 
 from ._checks import check_seed
+from ._out_of_core import CHUNK_BYTES, is_out_of_core, row_chunks
 from .metrics import dci, infomec, mig
 from .metrics._names import METRICS
 
+#: Rows of ``X`` read at a time for the PSNRs: their float64 copies are 8x this size.
+_PSNR_CHUNK_BYTES = CHUNK_BYTES // 8
 #: Row order of :meth:`Evaluation.to_frame`.
 METRIC_NAMES = (*METRICS, "psnr")
 
@@ -46,6 +49,30 @@ def psnr(X, X_hat, *, data_range=None):
     error = (X.astype(np.float64) - np.asarray(X_hat, dtype=np.float64)) / scale
     mse = float(np.mean(error**2))
     return math.inf if mse == 0 else float(10 * np.log10(1.0 / mse))
+
+
+def _reconstruction_psnrs(estimator, X, latents):
+    """PSNR of ``estimator``'s reconstruction of ``X`` from ``latents`` and of the mean image
+    (:func:`psnr`'s units), reading ``X`` (in memory or on disk) a chunk of rows at a time."""
+    if not is_out_of_core(X):
+        X = np.asarray(X)
+    scale = 255.0 if X.dtype == np.uint8 else 1.0
+
+    def squared_error(rows, reference):
+        return float(np.sum(((rows.astype(np.float64) - reference) / scale) ** 2))
+
+    total = np.zeros(X.shape[1:], dtype=np.float64)
+    reconstruction_error = 0.0
+    for start, rows in row_chunks(X, max_bytes=_PSNR_CHUNK_BYTES):
+        total += rows.sum(axis=0, dtype=np.float64)
+        decoded = estimator.inverse_transform(latents[start:start + len(rows)])
+        reconstruction_error += squared_error(rows, np.asarray(decoded, dtype=np.float64))
+    mean = total / len(X)
+    mean_error = sum(squared_error(rows, mean)
+                     for _, rows in row_chunks(X, max_bytes=_PSNR_CHUNK_BYTES))
+    n_values = X.shape[0] * int(np.prod(X.shape[1:]))
+    return tuple(math.inf if error == 0 else float(10 * np.log10(n_values / error))
+                 for error in (reconstruction_error, mean_error))
 
 
 @dataclass(frozen=True)
@@ -299,10 +326,7 @@ def evaluate(
                (mig_result.unadjusted, mig_result.chance, mig_result.mig),
     }
     if hasattr(estimator, "inverse_transform"):
-        X_array = np.asarray(X)
-        reconstruction = psnr(X_array, estimator.inverse_transform(latents))
-        mean_image = psnr(X_array, np.broadcast_to(X_array.astype(np.float64).mean(axis=0),
-                                                   X_array.shape))
+        reconstruction, mean_image = _reconstruction_psnrs(estimator, X, latents)
         rows["psnr"] = (reconstruction, mean_image, reconstruction - mean_image)
     metrics = pd.DataFrame.from_dict(
         rows, orient="index", columns=["value", "chance", "adjusted"]

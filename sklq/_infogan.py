@@ -11,6 +11,7 @@ from ._base import BaseLatentModel
 from ._checks import check_generator, check_int
 from ._docstrings import fill_doc
 from ._nn import InfoGANModule, UniformLatent, build_encoder_decoder
+from ._out_of_core import value_range
 from ._quantized import QUANTIZER_CONSTRAINTS, QuantizedLatentMixin
 from ._training import InfoGANNet, collate_batch, no_decay_param_groups
 
@@ -41,7 +42,7 @@ class BaseInfoGAN(BaseLatentModel):
                 f"adam_betas={self.adam_betas!r} must be two numbers in [0, 1)."
             )
         if self.output_activation == "sigmoid" and X.dtype != np.uint8:
-            low, high = float(X.min()), float(X.max())
+            low, high = value_range(X)
             if low < 0.0 or high > 1.0:
                 raise ValueError(
                     f"output_activation='sigmoid' generates data in [0, 1], so X must be in "

@@ -13,6 +13,7 @@ The functions work for every sklq model and, where they only need ``transform`` 
 import numpy as np
 
 from ._docstrings import fill_doc
+from ._out_of_core import is_out_of_core, take_rows
 
 __all__ = [
     "plot_codebook_usage",
@@ -54,6 +55,9 @@ def _check_fitted_transformer(estimator, function):
 
 
 def _as_array(X):
+    """``X`` as an ndarray; memory maps and on-disk datasets stay as they are."""
+    if is_out_of_core(X):
+        return X
     return X.to_numpy() if hasattr(X, "to_numpy") else np.asarray(X)
 
 
@@ -435,7 +439,7 @@ def plot_latent_traversals(estimator, X, *, n_samples=3, n_values=8, factors=Non
         order = order[: max(1, int(max_latents))]
 
     shape = _image_shape(estimator, X, image_shape)
-    scale = _display_scale(X[starts], *decoded)
+    scale = _display_scale(take_rows(X, starts), *decoded)
     n_columns = len(starts)
     width = max(len(v) for v in values)
     fig, axes, owned = _grid(ax, len(order), n_columns,
@@ -507,7 +511,7 @@ def plot_reconstructions(estimator, X, *, n_samples=8, image_shape=None, ax=None
     _check_fitted_transformer(estimator, "plot_reconstructions")
     X = _as_array(X)
     rows = _sample_indices(len(X), n_samples)
-    originals = X[rows]
+    originals = take_rows(X, rows)
     reconstructions = _as_array(estimator.inverse_transform(estimator.transform(originals)))
     shape = _image_shape(estimator, X, image_shape)
     scale = _display_scale(originals, reconstructions)

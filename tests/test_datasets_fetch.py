@@ -129,3 +129,14 @@ def test_download_unreachable_server(tmp_path):
 def test_download_if_missing_false(tmp_path):
     with pytest.raises(FileNotFoundError, match="3dshapes.h5 is not in .*download_if_missing"):
         fetch_shapes3d(data_home=tmp_path, download_if_missing=False)
+
+
+def test_mpi3d_default_addresses_follow_the_maintainers_move():
+    from sklq.datasets import MPI3D_URLS
+
+    for variant in ("toy", "realistic", "real"):
+        url = MPI3D_URLS[variant]
+        assert url == ("https://storage.googleapis.com/mpi3d_disentanglement_dataset/data/"
+                       f"mpi3d_{variant}.npz")
+        assert "Final_Dataset" not in url and "/disentanglement_dataset/" not in url
+    assert MPI3D_URLS["complex"] is None

@@ -1,8 +1,11 @@
-"""Batches straight from a numpy array: ``uint8`` stays ``uint8`` until a batch is drawn."""
+"""Batches straight from a numpy array (or an on-disk one): ``uint8`` stays ``uint8`` until a
+batch is drawn."""
 
 import numpy as np
 import torch
 from torch.utils.data import Dataset
+
+from .._out_of_core import take_rows
 
 
 def as_float_batch(batch):
@@ -20,8 +23,9 @@ class ArrayDataset(Dataset):
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, ...)
-        float32 or uint8; never copied as a whole.
+    X : ndarray or on-disk array of shape (n_samples, ...)
+        float32 or uint8 in memory, or a memory map or dataset of any real dtype (see
+        :mod:`sklq._out_of_core`); never copied as a whole.
     sample_shape : tuple
         Shape of one sample as the module expects it, e.g. ``(C, H, W)`` or ``(n_features,)``.
     """
@@ -35,7 +39,7 @@ class ArrayDataset(Dataset):
 
     def batch(self, indices):
         """The samples at ``indices`` (a slice or an index array) as a float32 tensor."""
-        rows = self.X[indices]
+        rows = take_rows(self.X, indices)
         return as_float_batch(rows).reshape(len(rows), *self.sample_shape)
 
     def __getitem__(self, index):

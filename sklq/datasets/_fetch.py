@@ -23,8 +23,11 @@ MPI3D_FILENAMES = {
     "real": "mpi3d_real.npz",
     "complex": "real3d_complicated_shapes_ordered.npz",
 }
-_MPI3D_BASE = "https://storage.googleapis.com/disentanglement_dataset/Final_Dataset/"
+#: Where the maintainers moved the MPI3D files in May 2024 (rr-learning/disentanglement_dataset,
+#: issue #4); the old ``disentanglement_dataset/Final_Dataset/`` addresses fail (issue #3).
+_MPI3D_BASE = "https://storage.googleapis.com/mpi3d_disentanglement_dataset/data/"
 #: Download address of each MPI3D variant (``complex`` has no stable public one: pass ``url``).
+#: No checksums are published for these files: pass ``sha256=`` to check yours.
 MPI3D_URLS = {
     "toy": _MPI3D_BASE + "mpi3d_toy.npz",
     "realistic": _MPI3D_BASE + "mpi3d_realistic.npz",
