@@ -170,6 +170,7 @@ class LatentQuantizedAutoencoder(QuantizedLatentMixin, BaseAutoencoder):
         results on the CPU.
     {verbose}
     {callbacks}
+    {warm_start}
 
     Attributes
     ----------
@@ -252,6 +253,7 @@ class LatentQuantizedAutoencoder(QuantizedLatentMixin, BaseAutoencoder):
         random_state=None,
         verbose=0,
         callbacks=None,
+        warm_start=False,
     ):
         self._set_init_parameters(locals())
 

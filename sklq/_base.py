@@ -60,6 +60,22 @@ def _image_shape(shape, name):
     return shape
 
 
+def _cuda_devices(device):
+    """The CUDA devices whose generators ``torch.random.fork_rng`` must keep intact."""
+    device = str(device)
+    return [torch.device(device).index or 0] if device.startswith("cuda") else []
+
+
+def _same_value(a, b):
+    """Whether two parameter values are the same (numbers, strings, tuples, objects)."""
+    if a is b:
+        return True
+    try:
+        return type(a) is type(b) and bool(a == b)
+    except (TypeError, ValueError):
+        return False
+
+
 class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Base class of sklq's models. Not for direct use.
 
@@ -86,6 +102,7 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "callbacks": [list, None],
+        "warm_start": ["boolean"],
     }
 
     def _set_init_parameters(self, arguments):
@@ -219,6 +236,8 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
 
     def _fit(self, X):
         """Validate, build and train (the body of ``fit``, inside ``_fit_context``)."""
+        if self.warm_start and hasattr(self, "net_"):
+            return self._continue_fit(X)
         X = self._validate_X(X, reset=True)
         self.n_samples_fit_ = len(X)
         self._resolve_input(X)
@@ -226,17 +245,60 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         device = resolve_device(self.device)
         self.precision_ = resolve_precision(self.precision, device)
         seed = check_seed(self.random_state)
-        devices = [torch.device(device).index or 0] if device.startswith("cuda") else []
-        with torch.random.fork_rng(devices=devices):
+        with torch.random.fork_rng(devices=_cuda_devices(device)):
             torch.manual_seed(seed)
             module = initialize_weights_(self._build_module(), self.weight_init)
             net = self._build_net(module, device)
             net.fit(self._dataset(X), None)
+            net.rng_state_ = torch.get_rng_state()  # where a continued fit picks up
+        net.fitted_params_ = self.get_params(deep=False)
         self.net_ = net
-        self.n_iter_ = len(net.history)
-        self.history_ = pd.DataFrame(history_frame(net.history))
+        return self._record_training()
+
+    def _record_training(self):
+        self.n_iter_ = len(self.net_.history)
+        self.history_ = pd.DataFrame(history_frame(self.net_.history))
         self._set_fitted_attributes()
         return self
+
+    #: Parameters ``warm_start=True`` lets change between fits.
+    _WARM_START_MUTABLE = frozenset({"max_epochs", "warm_start", "verbose", "callbacks"})
+
+    def _continue_fit(self, X):
+        """``warm_start=True`` on a fitted model: ``max_epochs`` more epochs of the same net."""
+        net = self.net_
+        fitted = getattr(net, "fitted_params_", None) or self.get_params(deep=False)
+        changed = sorted(
+            name for name, value in self.get_params(deep=False).items()
+            if name not in self._WARM_START_MUTABLE and not _same_value(value, fitted.get(name))
+        )
+        if changed:
+            raise ValueError(
+                f"warm_start=True continues the fitted network, but {', '.join(changed)} "
+                f"changed since it was fitted (from "
+                f"{', '.join(repr(fitted.get(n)) for n in changed)}). Set them "
+                "back, or set warm_start=False to train anew."
+            )
+        if not getattr(net, "has_training_state_", True):
+            raise ValueError(
+                "warm_start=True needs the optimizer state, but this model was loaded from a "
+                "file saved with training_state=False. Fit anew (warm_start=False)."
+            )
+        X = self._validate_X(X, reset=False)
+        fitted_loss = getattr(self, "reconstruction_loss_", None)
+        self._check_params(X)
+        if getattr(self, "reconstruction_loss_", None) != fitted_loss:
+            self.reconstruction_loss_ = fitted_loss
+            raise ValueError(
+                f"warm_start=True: the fitted network uses reconstruction_loss_="
+                f"{fitted_loss!r}, which does not suit this X (its values are outside [0, 1])."
+            )
+        net.set_params(max_epochs=self.max_epochs, verbose=int(self.verbose or 0),
+                       callbacks=self._net_callbacks())
+        with torch.random.fork_rng(devices=_cuda_devices(net.device)):
+            net.fit_continuing(self._dataset(X), net.rng_state_)
+        self.n_samples_fit_ = len(X)
+        return self._record_training()
 
     def _set_fitted_attributes(self):
         """Hook for subclasses: derived fitted attributes such as ``codebook_``."""

@@ -56,7 +56,7 @@ class Autoencoder(BaseAutoencoder):
                  max_epochs=20, grad_clip_value=1.0, architecture="auto", input_shape=None,
                  network_size="cpu", decoder="auto", weight_init="signal_preserving",
                  precision="auto", reconstruction_loss="auto",
-                 device="cpu", random_state=None, verbose=0, callbacks=None):
+                 device="cpu", random_state=None, verbose=0, callbacks=None, warm_start=False):
         self._set_init_parameters(locals())
 
     def _build_latent(self):
@@ -110,7 +110,7 @@ class BioAE(BaseAutoencoder):
                  grad_clip_value=1.0, architecture="auto", input_shape=None,
                  network_size="cpu", decoder="auto", weight_init="signal_preserving",
                  precision="auto", reconstruction_loss="auto",
-                 device="cpu", random_state=None, verbose=0, callbacks=None):
+                 device="cpu", random_state=None, verbose=0, callbacks=None, warm_start=False):
         self._set_init_parameters(locals())
 
     def _build_latent(self):
@@ -172,7 +172,7 @@ class BetaVAE(_GaussianAutoencoder):
                  input_shape=None, network_size="cpu", decoder="auto",
                  weight_init="signal_preserving", precision="auto",
                  reconstruction_loss="auto", device="cpu", random_state=None, verbose=0,
-                 callbacks=None):
+                 callbacks=None, warm_start=False):
         self._set_init_parameters(locals())
 
     def _build_latent(self):
@@ -220,7 +220,7 @@ class BetaTCVAE(_GaussianAutoencoder):
                  input_shape=None, network_size="cpu", decoder="auto",
                  weight_init="signal_preserving", precision="auto",
                  reconstruction_loss="auto", device="cpu", random_state=None, verbose=0,
-                 callbacks=None):
+                 callbacks=None, warm_start=False):
         self._set_init_parameters(locals())
 
     def _build_latent(self):
@@ -299,7 +299,7 @@ class VQVAE(CodebookLossesMixin, BaseAutoencoder):
                  architecture="auto", input_shape=None, network_size="cpu", decoder="auto",
                  weight_init="signal_preserving", precision="auto",
                  reconstruction_loss="auto", device="cpu", random_state=None, verbose=0,
-                 callbacks=None):
+                 callbacks=None, warm_start=False):
         self._set_init_parameters(locals())
 
     def _n_encoder_outputs(self):

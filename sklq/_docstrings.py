@@ -136,6 +136,13 @@ verbose : int, default=0
     "callbacks": """\
 callbacks : list of skorch callbacks or None, default=None
     Extra skorch callbacks (e.g. ``skorch.callbacks.EarlyStopping`` on ``train_loss``).""",
+    "warm_start": """\
+warm_start : bool, default=False
+    When fitted already, ``fit`` continues training for ``max_epochs`` more epochs from
+    the fitted weights, codebooks and optimizer state (and the random generator's state,
+    so 2 + 1 epochs end where 3 do), appending to ``history_``; also after
+    :func:`sklq.save` / :func:`sklq.load`. The data must have the fitted shape, and only
+    ``max_epochs``, ``warm_start``, ``verbose`` and ``callbacks`` may change in between.""",
     "precision_": """\
 precision_ : {"float32", "bfloat16"}
     The precision ``precision`` resolved to.""",
@@ -203,7 +210,8 @@ random_state : int, RandomState instance or None, default=None
     weights (inside ``torch.random.fork_rng``; the global numpy and torch generators are
     left untouched). The same int gives identical results on the CPU.
 {verbose}
-{callbacks}""",
+{callbacks}
+{warm_start}""",
     "gan_net": """\
 net_ : skorch.NeuralNet
     The trained skorch net; its ``module_`` is the torch model (``encoder``,
@@ -239,7 +247,8 @@ random_state : int, RandomState instance or None, default=None
     Seeds weight initialisation and batch order, as in
     :class:`~sklq.LatentQuantizedAutoencoder`.
 {verbose}
-{callbacks}""",
+{callbacks}
+{warm_start}""",
     "baseline_attributes": """\
 net_ : skorch.NeuralNet
     The trained skorch net; ``net_.module_`` is the torch model.

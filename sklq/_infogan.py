@@ -277,6 +277,7 @@ class LatentQuantizedInfoGAN(QuantizedLatentMixin, BaseInfoGAN):
         random_state=None,
         verbose=0,
         callbacks=None,
+        warm_start=False,
     ):
         self._set_init_parameters(locals())
 
@@ -363,6 +364,7 @@ class InfoGAN(BaseInfoGAN):
         random_state=None,
         verbose=0,
         callbacks=None,
+        warm_start=False,
     ):
         self._set_init_parameters(locals())
 

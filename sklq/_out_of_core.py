@@ -10,6 +10,7 @@ training and inference gather their batches from the array itself.
 import mmap
 
 import numpy as np
+from scipy import sparse
 
 #: Bytes of ``X`` read at a time by the chunked checks.
 CHUNK_BYTES = 64 * 2**20
@@ -40,6 +41,7 @@ def is_out_of_core(X):
         and isinstance(getattr(X, "shape", None), tuple)
         and hasattr(X, "__getitem__")
         and not hasattr(X, "iloc")  # pandas
+        and not sparse.issparse(X)
     )
 
 

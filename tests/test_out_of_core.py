@@ -43,6 +43,10 @@ def test_is_out_of_core_recognises_memory_maps_and_datasets(memmap_path, h5_data
     import pandas as pd
 
     assert not is_out_of_core(pd.DataFrame(np.zeros((3, 2))))
+    from scipy import sparse
+
+    assert not is_out_of_core(sparse.csr_matrix(np.eye(3)))
+    assert not is_out_of_core(sparse.csr_array(np.eye(3)))
 
 
 def test_take_rows_reads_h5py_rows_in_any_order(h5_dataset, uint8_images):

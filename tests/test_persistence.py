@@ -74,10 +74,12 @@ def test_loading_leaves_the_global_torch_rng_alone(saved):
 
 def test_the_file_holds_no_pickles(saved):
     with zipfile.ZipFile(saved) as archive:
-        assert sorted(archive.namelist()) == ["arrays.npz", "module.pt", "sklq.json"]
+        assert sorted(archive.namelist()) == ["arrays.npz", "module.pt", "sklq.json",
+                                              "training.pt"]
         meta = json.loads(archive.read("sklq.json"))
         np.load(io.BytesIO(archive.read("arrays.npz")), allow_pickle=False)
         torch.load(io.BytesIO(archive.read("module.pt")), weights_only=True)
+        torch.load(io.BytesIO(archive.read("training.pt")), weights_only=True)
     assert meta["class"] == "LatentQuantizedAutoencoder"
     assert meta["params"]["n_latents"] == 3
 

@@ -86,6 +86,8 @@ class InfoGANNet(LatentNet):
         Steps taken since the optimizers were initialised.
     """
 
+    TRAINING_COUNTERS = ("critic_steps_", "generator_steps_")
+
     def __init__(self, *args, critic_steps_per_generator_step=5, **kwargs):
         super().__init__(*args, **kwargs)
         self.critic_steps_per_generator_step = critic_steps_per_generator_step

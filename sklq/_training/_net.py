@@ -62,6 +62,39 @@ class LatentNet(NeuralNet):
         self.precision = precision
         self.channels_last = channels_last
 
+    # --------------------------------------------------- continued training
+    #: Step counters a continued fit picks up (subclasses name theirs).
+    TRAINING_COUNTERS = ()
+
+    def fit_continuing(self, dataset, rng_state):
+        """``partial_fit`` for ``max_epochs`` more epochs from the torch generator state
+        ``rng_state`` (the one the last fit ended with; None keeps the current one); records
+        the state it ends with in ``rng_state_``. Call inside ``torch.random.fork_rng``."""
+        if rng_state is not None:
+            torch.set_rng_state(rng_state)
+        self.partial_fit(dataset, None)
+        self.rng_state_ = torch.get_rng_state()
+        return self
+
+    def training_state(self):
+        """What a continued fit needs besides the module's weights: every optimizer's
+        ``state_dict``, the step counters and the torch generator's state at the end of the
+        last fit (tensors and plain values: ``torch.load(weights_only=True)`` reads it)."""
+        return {
+            "optimizers": {name: getattr(self, f"{name}_").state_dict()
+                           for name in self._optimizers},
+            "counters": {name: int(getattr(self, name)) for name in self.TRAINING_COUNTERS},
+            "rng_state": getattr(self, "rng_state_", None),
+        }
+
+    def load_training_state(self, state):
+        """Restore :meth:`training_state` into an initialised net with the same module."""
+        for name, optimizer_state in state["optimizers"].items():
+            getattr(self, f"{name}_").load_state_dict(optimizer_state)
+        for name, value in state["counters"].items():
+            setattr(self, name, int(value))
+        self.rng_state_ = state["rng_state"]
+
     # ------------------------------------------------------ precision, layout
     def initialize_module(self):
         super().initialize_module()
