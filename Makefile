@@ -4,7 +4,7 @@ VENV ?= .venv
 # torch goes in first so that pip does not pull a multi-GB CUDA build for `torch>=2.2`.
 # Elsewhere choose your own, e.g. `make install TORCH_SPEC="torch==2.5.1"`.
 TORCH_SPEC ?= torch==2.13.0
-EXTRAS ?= test,plot,hdf5,docs,distributed
+EXTRAS ?= test,plot,hdf5,png,docs,distributed
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.sklq-installed
 

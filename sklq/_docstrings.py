@@ -13,6 +13,58 @@ _PLACEHOLDER = re.compile(r"^(?P<indent>[ ]*)\{(?P<name>\w+)\}[ ]*$", flags=re.M
 
 #: Shared numpydoc entries (parameters, attributes), without indentation.
 SHARED = {
+    "png_folder_parameters": """\
+path : str or path-like
+    The ``{folder}`` folder the authors' archive unpacks to: ``images/000000.png``, ...
+    (RGB, 128 x 128; any square size is resized) and ``{labels}`` (a NumPy array file
+    whatever its extension: ``({n_images}, {n_factors})`` float64 factor values, row ``i``
+    for image ``i``). A folder with fewer images and as many label rows loads too.
+image_size : {64, 128}, default=64
+    Height and width of the images returned: 64 is the paper's (bicubic with
+    antialiasing, as Pillow shrinks images), 128 the files' own.
+dtype : {"uint8", "float32"}, default="uint8"
+    ``uint8`` images in [0, 255], ``float32`` in [0, 1].
+n_samples : int or None, default=None
+    Number of images drawn uniformly without replacement; ``None`` loads all, in the
+    file's order.
+random_state : int, numpy.random.Generator, numpy.random.RandomState or None
+    Seed of the sample.
+return_info : bool, default=False
+    Also return a dict with ``factor_names``, ``factor_sizes`` and ``values`` (the
+    label rows of the images returned, float64).
+cache : bool or path-like, default=True
+    ``True``: convert the folder once, for this ``image_size``, into
+    ``sklq-cache/images_<size>.npy`` inside ``path`` (resumable, atomic; a progress
+    bar on stderr) and read the images from it, now and on later calls; a path puts
+    the cache there instead (for a read-only data folder). ``False``: decode just the
+    images requested, write nothing.
+mmap_mode : {"r", None}, default="r"
+    With the cache, all images and ``dtype="uint8"``, ``"r"`` returns the cache's
+    read-only memory map (nothing is read until used; sklq's estimators train on it
+    without copying it); ``None`` reads it into memory.
+n_jobs : int or None, default=None
+    Threads decoding PNGs; None uses every core.
+progress : bool, default=True
+    Draw the conversion's progress bar.
+
+Returns
+-------
+X : ndarray or read-only memory map of shape (n, 3, image_size, image_size)
+    The images.
+factors : ndarray of shape (n, {n_factors}), dtype int64
+    Factor indices, the rank of each value among its column's values: {factor_list}.
+info : dict
+    Only when ``return_info`` is True.
+
+Raises
+------
+FileNotFoundError
+    If ``path``, the label file or an image it lists is missing (the error names it).
+ValueError
+    If the label file is unreadable or has the wrong shape or values, an image is not a
+    readable PNG (named), or a cache is corrupt.
+ImportError
+    If Pillow is not installed.""",
     "heatmap_parameters": """\
 factor_names : list of str, default=None
     Row labels; by default the DataFrame's {factor_labels} or ``factor 0, 1, ...``.

@@ -1,7 +1,8 @@
 """Ground-truth datasets generated in memory, and loaders for public benchmarks.
 
 ``sklq.datasets`` depends on numpy only (h5py is imported lazily by
-:func:`load_shapes3d`); it never imports torch.
+:func:`load_shapes3d`, Pillow by :func:`load_falcor3d` and :func:`load_isaac3d`); it never
+imports torch.
 """
 
 from ._base import GroundTruthDataset
@@ -16,6 +17,7 @@ from ._fetch import (
     get_data_home,
 )
 from ._loaders import load_dsprites, load_mpi3d, load_shapes3d
+from ._png_folders import load_falcor3d, load_isaac3d
 from ._scenes import Scenes, make_scenes
 from ._sprites import Sprites, make_sprites
 from ._squares import Squares, make_squares
@@ -34,6 +36,8 @@ __all__ = [
     "fetch_shapes3d",
     "get_data_home",
     "load_dsprites",
+    "load_falcor3d",
+    "load_isaac3d",
     "load_mpi3d",
     "load_shapes3d",
     "make_scenes",

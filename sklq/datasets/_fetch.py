@@ -3,15 +3,14 @@
 import hashlib
 import http.client
 import os
-import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 from .._docstrings import fill_doc
 from ._loaders import MPI3D_FACTOR_SIZES, load_dsprites, load_mpi3d, load_shapes3d
+from ._progress import Progress
 
 DSPRITES_FILENAME = "dsprites_ndarray_co1sh3sc6or40x32y32_64x64.npz"
 DSPRITES_URL = "https://github.com/google-deepmind/dsprites-dataset/raw/master/" + DSPRITES_FILENAME
@@ -68,33 +67,6 @@ def get_data_home(data_home=None):
     return data_home
 
 
-class _Progress:
-    """A one-line progress bar on stderr, redrawn at most every 0.2 s."""
-
-    def __init__(self, name, total, enabled):
-        self.name, self.total, self.enabled = name, total, enabled
-        self.last = 0.0
-
-    def update(self, done, *, final=False):
-        now = time.monotonic()
-        if not self.enabled or (not final and now - self.last < 0.2):
-            return
-        self.last = now
-        if self.total:
-            width = 30
-            filled = int(width * done / self.total)
-            bar = "#" * filled + "-" * (width - filled)
-            text = (
-                f"{done / 1e6:.1f}/{self.total / 1e6:.1f} MB [{bar}] {100 * done / self.total:.0f}%"
-            )
-        else:
-            text = f"{done / 1e6:.1f} MB"
-        sys.stderr.write(f"\rDownloading {self.name}: {text}")
-        if final:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-
 def download(url, path, *, sha256=None, progress=True, timeout=60):
     """Download ``url`` to ``path`` atomically: all of it, verified, or nothing.
 
@@ -143,7 +115,7 @@ def download(url, path, *, sha256=None, progress=True, timeout=60):
             with urllib.request.urlopen(url, timeout=timeout) as response:
                 length = response.headers.get("Content-Length")
                 total = int(length) if length is not None else None
-                bar = _Progress(path.name, total, progress)
+                bar = Progress(path.name, total, progress)
                 done = 0
                 while True:
                     block = response.read(_BLOCK)
