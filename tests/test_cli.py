@@ -192,3 +192,16 @@ def test_user_mistakes_are_one_line(user_data, model_file, tmp_path):
                         check=False), 1, "not an sklq model file")
     one_line_error(sklq("evaluate", model_file, user_data / "squares.npz", "--factor-names",
                         "a,b", check=False), 1, "--factor-names has 2 names")
+
+
+def test_npy_images_are_memory_mapped_not_read(tmp_path):
+    from sklq._out_of_core import is_out_of_core
+    from sklq.cli._files import _load_arrays
+
+    path = tmp_path / "images.npy"
+    np.save(path, np.zeros((4, 1, 8, 8), np.uint8))
+    images, factors = _load_arrays(path)
+    assert is_out_of_core(images) and images.shape == (4, 1, 8, 8) and factors is None
+    np.save(path, np.full((4, 8, 8), np.nan, np.float32))
+    with pytest.raises(Exception, match="NaN or infinite"):
+        _load_arrays(path)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._out_of_core import row_chunks
 from ._errors import CommandError
 
 IMAGES_KEYS = ("X", "images", "imgs", "x")
@@ -33,7 +34,9 @@ def _load_arrays(path, images_key=None, factors_key=None, factors_path=None):
             if images_key or factors_key:
                 raise CommandError(f"{path}: a .npy file holds one array; --images-key and "
                                    "--factors-key apply to .npz files")
-            images = np.load(path, allow_pickle=False)
+            # memory-mapped: uint8 images in (n, [C,] H, W) and float32 ones are never
+            # read whole (fit and evaluate read them a batch at a time)
+            images = np.load(path, mmap_mode="r", allow_pickle=False)
         else:
             raise CommandError(f"{path}: expected a .npz or .npy file, not '{path.suffix}'")
         if factors_path is not None:
@@ -84,8 +87,8 @@ def _check_images(images, path):
                 raise CommandError(f"{path}: integer images must be in [0, 255]")
             images = images.astype(np.uint8)
         else:
-            images = images.astype(np.float32)
-            if not np.isfinite(images).all():
+            images = images.astype(np.float32, copy=False)
+            if not all(np.isfinite(rows).all() for _, rows in row_chunks(images)):
                 raise CommandError(f"{path}: the images contain NaN or infinite values")
     return images
 
