@@ -13,6 +13,12 @@ _PLACEHOLDER = re.compile(r"^(?P<indent>[ ]*)\{(?P<name>\w+)\}[ ]*$", flags=re.M
 
 #: Shared numpydoc entries (parameters, attributes), without indentation.
 SHARED = {
+    "squares_qlae_example": """\
+>>> from sklq import LatentQuantizedAutoencoder
+>>> from sklq.datasets import make_squares
+>>> X, _ = make_squares(image_size=16, random_state=0)
+>>> qlae = LatentQuantizedAutoencoder(3, n_values_per_latent=5, max_epochs=1,
+...                                   random_state=0).fit(X[:200])  # a quick fit""",
     "png_folder_parameters": """\
 path : str or path-like
     The ``{folder}`` folder the authors' archive unpacks to: ``images/000000.png``, ...

@@ -343,6 +343,7 @@ def _traversal_values(Z, codebook, n_values):
     return [np.quantile(Z[:, j], quantiles).astype(np.float32) for j in range(Z.shape[1])]
 
 
+@fill_doc
 def plot_latent_traversals(estimator, X, *, n_samples=3, n_values=8, factors=None,
                            factor_names=None, nmi=None, max_latents=None, image_shape=None,
                            ax=None):
@@ -389,12 +390,8 @@ def plot_latent_traversals(estimator, X, *, n_samples=3, n_values=8, factors=Non
 
     Examples
     --------
-    >>> from sklq import LatentQuantizedAutoencoder
-    >>> from sklq.datasets import make_squares
+    {squares_qlae_example}
     >>> from sklq.plotting import plot_latent_traversals
-    >>> X, factors = make_squares(image_size=16, random_state=0)
-    >>> qlae = LatentQuantizedAutoencoder(3, n_values_per_latent=4, max_epochs=1,
-    ...                                   random_state=0).fit(X[:200])
     >>> fig = plot_latent_traversals(qlae, X[:200], n_samples=2)
     >>> len(fig.axes)
     6
@@ -472,6 +469,7 @@ def plot_latent_traversals(estimator, X, *, n_samples=3, n_values=8, factors=Non
 
 
 # ----------------------------------------------------------------------- reconstructions
+@fill_doc
 def plot_reconstructions(estimator, X, *, n_samples=8, image_shape=None, ax=None):
     """Originals, their reconstructions ``inverse_transform(transform(X))`` and the
     absolute error.
@@ -499,11 +497,8 @@ def plot_reconstructions(estimator, X, *, n_samples=8, image_shape=None, ax=None
 
     Examples
     --------
-    >>> from sklq import LatentQuantizedAutoencoder
-    >>> from sklq.datasets import make_squares
+    {squares_qlae_example}
     >>> from sklq.plotting import plot_reconstructions
-    >>> X, _ = make_squares(image_size=16, random_state=0)
-    >>> qlae = LatentQuantizedAutoencoder(3, max_epochs=1, random_state=0).fit(X[:200])
     >>> fig = plot_reconstructions(qlae, X[:200], n_samples=4)
     >>> len(fig.axes), fig.axes[0].get_ylabel()
     (12, 'original')
@@ -556,6 +551,7 @@ def plot_reconstructions(estimator, X, *, n_samples=8, image_shape=None, ax=None
 
 
 # ----------------------------------------------------------------------- codebook usage
+@fill_doc
 def plot_codebook_usage(estimator, X, *, ax=None):
     """Per latent, how often each codebook value is used on ``X``, at the learned values.
 
@@ -587,12 +583,8 @@ def plot_codebook_usage(estimator, X, *, ax=None):
 
     Examples
     --------
-    >>> from sklq import LatentQuantizedAutoencoder
-    >>> from sklq.datasets import make_squares
+    {squares_qlae_example}
     >>> from sklq.plotting import plot_codebook_usage
-    >>> X, _ = make_squares(image_size=16, random_state=0)
-    >>> qlae = LatentQuantizedAutoencoder(3, n_values_per_latent=5, max_epochs=1,
-    ...                                   random_state=0).fit(X[:200])
     >>> len(plot_codebook_usage(qlae, X[:200]).axes)
     3
     """

@@ -320,21 +320,17 @@ def load_isaac3d(path, *, image_size=64, dtype="uint8", n_samples=None, random_s
     ----------
     {png_folder_parameters}
 
+    See Also
+    --------
+    load_falcor3d : The same for Falcor3D (its example builds a small folder).
+
     Examples
     --------
-    >>> import numpy as np, tempfile, os
-    >>> from PIL import Image
     >>> from sklq.datasets import load_isaac3d
-    >>> folder = os.path.join(tempfile.mkdtemp(), "Isaac3D_down128")
-    >>> os.makedirs(os.path.join(folder, "images"))
-    >>> labels = np.zeros((2, 9)); labels[1, 0] = 2.0
-    >>> np.save(os.path.join(folder, "labels.npy"), labels)
-    >>> for i in range(2):
-    ...     Image.new("RGB", (128, 128)).save(os.path.join(folder, "images", f"{i:06d}.png"))
-    >>> X, factors, info = load_isaac3d(folder, dtype="float32", return_info=True,
-    ...                                 progress=False)
-    >>> X.shape, X.dtype, factors[:, 0].tolist(), info["factor_sizes"][0]
-    ((2, 3, 64, 64), dtype('float32'), [0, 1], 3)
+    >>> load_isaac3d("nowhere/Isaac3D_down128")
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: No Isaac3D folder at 'nowhere/Isaac3D_down128': pass the ...
     """
     return _load(ISAAC3D, path, image_size=image_size, dtype=dtype, n_samples=n_samples,
                  random_state=random_state, return_info=return_info, cache=cache,

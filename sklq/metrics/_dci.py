@@ -250,11 +250,10 @@ def dci(
 
     Examples
     --------
-    >>> import numpy as np
+    >>> from sklq.datasets import make_squares
     >>> from sklq.metrics import dci
-    >>> rng = np.random.default_rng(0)
-    >>> factors = rng.integers(0, 3, size=(200, 2))
-    >>> result = dci(factors, factors.astype(float), random_state=0)
+    >>> _, factors = make_squares()  # all 1,600 combinations of Squares' 4 factors
+    >>> result = dci(factors, factors.astype(float), random_state=0)  # a perfect code
     >>> round(result.disentanglement, 2), round(result.completeness, 2)
     (1.0, 1.0)
     >>> result.informativeness
