@@ -4,7 +4,8 @@ Writes 2,000 RGB 128 x 128 PNGs in the authors' layout (Scenes images rendered a
 enlarged, with N(0, 3) pixel noise as rendering noise, so that they neither compress like
 flat colours nor like pure noise) with an Isaac3D label array, then times
 ``load_isaac3d`` converting them into its 64 px cache (a fresh cache each time) with
-``n_jobs=1`` and ``n_jobs=2`` decoding threads, and a load from the finished cache. Projects the conversion of the full 737,280 images.
+``n_jobs=1`` and ``n_jobs=2`` decoding threads, and a load from the finished cache.
+Projects the conversion of the full 737,280 images.
 
 Run: ``.venv/bin/python benchmarks/bench_png_cache.py``. Rewrites the "png_cache" section
 of ``benchmarks/README.md``.
