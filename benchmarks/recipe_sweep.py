@@ -61,8 +61,9 @@ COLUMNS = ["dataset", "setting", "seed", "steps", "seconds", "precision", "psnr"
            *[f"{m}_chance" for m in METRICS]]
 
 
-def run(dataset, setting, seed):
-    """Train and evaluate one (dataset, setting, seed); returns the CSV row."""
+def run(dataset, setting, seed, steps=STEPS, settings=None):
+    """Train and evaluate one (dataset, setting, seed) for ``steps`` optimiser steps (a
+    setting of ``settings``, by default :data:`SETTINGS`); returns the CSV row."""
     import torch
 
     torch.set_num_threads(1)
@@ -73,11 +74,11 @@ def run(dataset, setting, seed):
     generator = getattr(datasets, class_name)(image_size=image_size)
     factors = generator.sample_factors(n_train + n_test, random_state=seed)
     X = generator.render(factors, dtype="uint8")
-    estimator_name, params = SETTINGS[setting]
+    estimator_name, params = (settings or SETTINGS)[setting]
     params = dict(params)
     latents_per_factor = params.pop("latents_per_factor", 2)  # the paper's: twice the factors
     batches = -(-n_train // BATCH_SIZE)
-    epochs = -(-STEPS // batches)
+    epochs = -(-steps // batches)
     model = getattr(sklq, estimator_name)(
         latents_per_factor * len(generator.factor_sizes), batch_size=BATCH_SIZE,
         max_epochs=epochs, random_state=seed, **params,

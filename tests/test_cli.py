@@ -72,43 +72,58 @@ def demo(tmp_path_factory):
     return out, result
 
 
-def test_demo_writes_the_report(demo):
+def test_demo_writes_one_report_of_both_models(demo):
     out, result = demo
     assert f"Report written to {out / 'report.md'}" in result.stdout
-    assert "Trained 1 epochs of 1,280 images = 40 optimiser steps" in result.stdout
-    expected = {"report.md", "metrics.json", "model.sklq", "traversals.png", "nmi.png",
-                "importance.png", "reconstructions.png", "codebook_usage.png", "history.png"}
+    for name in ("QLAE", "AE"):
+        assert f"{name}: Trained 1 epochs of 1,280 images = 20 optimiser steps" in result.stdout
+    figures = {f"{model}_{kind}.png" for model in ("qlae", "ae")
+               for kind in ("traversals", "nmi", "importance", "reconstructions", "history")}
+    figures.add("qlae_codebook_usage.png")
+    expected = {"report.md", "metrics.json", "qlae.sklq", "ae.sklq", *figures}
     assert expected <= {p.name for p in out.iterdir()}
-    for name in expected - {"report.md", "metrics.json", "model.sklq"}:
+    for name in figures:
         assert (out / name).read_bytes()[:4] == b"\x89PNG"
     metrics = json.loads((out / "metrics.json").read_text())
-    assert set(metrics["metrics"]) == {
-        "infom", "infoc", "infoe", "dci_disentanglement", "dci_completeness",
-        "dci_informativeness", "mig", "psnr"}
-    for name, row in metrics["metrics"].items():  # value, chance and adjusted side by side
-        assert set(row) == {"value", "chance", "adjusted"}
-        assert row["value"] is not None
-        assert (row["chance"] is None) == (name in ("dci_disentanglement", "dci_completeness"))
-    assert metrics["training"]["steps"] == 40 and metrics["n_samples"] == 320
-    assert metrics["dci_importance"] == "hist"
-    assert metrics["factor_names"] == ["position_x", "position_y", "size", "brightness"]
-    assert np.shape(metrics["nmi"]) == (4, 8)
+    assert set(metrics["models"]) == {"QLAE", "AE"}
+    for model in ("QLAE", "AE"):
+        assert set(metrics["models"][model]) == {
+            "infom", "infoc", "infoe", "dci_disentanglement", "dci_completeness",
+            "dci_informativeness", "mig", "psnr"}
+        for name, row in metrics["models"][model].items():  # value, chance and adjusted
+            assert set(row) == {"value", "chance", "adjusted"}
+            assert row["value"] is not None
+            assert (row["chance"] is None) == (name in ("dci_disentanglement",
+                                                        "dci_completeness"))
+        assert metrics["training"][model]["steps"] == 20
+        evaluation = metrics["evaluations"][model]
+        assert evaluation["n_samples"] == 320 and evaluation["dci_importance"] == "hist"
+        assert evaluation["factor_names"] == ["position_x", "position_y", "size", "brightness"]
+        assert np.shape(evaluation["nmi"]) == (4, 8)
     report = (out / "report.md").read_text()
     for row in ("| InfoM |", "| InfoC |", "| InfoE |", "| DCI D |", "| DCI C |", "| DCI I |",
-                "| MIG |", "| PSNR |", "![traversals.png](traversals.png)", "40 optimiser steps",
-                'importance="hist"', "| metric | value | chance | adjusted | reading |",
-                "The readings use the adjusted values"):
+                "| MIG |", "| PSNR |", "![qlae_traversals.png](qlae_traversals.png)",
+                "![ae_traversals.png](ae_traversals.png)", "20 optimiser steps",
+                'importance="hist"', "| metric | QLAE value | QLAE chance | QLAE adjusted | "
+                "AE value | AE chance | AE adjusted |", "The readings use the adjusted values",
+                metrics["headline"]):
         assert row in report
-    infom = metrics["metrics"]["infom"]
-    assert f"| InfoM | {infom['value']:.3f} | {infom['chance']:.3f} | {infom['adjusted']:.3f} |" \
-        in report
+    qlae, ae = (metrics["models"][m]["infom"] for m in ("QLAE", "AE"))
+    assert (f"| InfoM | {qlae['value']:.3f} | {qlae['chance']:.3f} | {qlae['adjusted']:.3f} | "
+            f"{ae['value']:.3f} | {ae['chance']:.3f} | {ae['adjusted']:.3f} |") in report
+    difference = qlae["adjusted"] - ae["adjusted"]
+    assert f"InfoM {qlae['adjusted']:.2f} against {ae['adjusted']:.2f}, {difference:+.2f}" \
+        in metrics["headline"]
 
 
-def test_demo_model_loads_safely(demo):
+def test_demo_models_load_safely(demo):
     import sklq
 
-    model = sklq.load(demo[0] / "model.sklq")
-    assert model.n_latents == 8 and model.callbacks is None
+    qlae, ae = (sklq.load(demo[0] / f"{name}.sklq") for name in ("qlae", "ae"))
+    assert type(qlae).__name__ == "LatentQuantizedAutoencoder" and type(ae).__name__ == \
+        "Autoencoder"
+    assert qlae.n_latents == ae.n_latents == 8 and qlae.callbacks is None
+    assert qlae.batch_size == ae.batch_size and qlae.random_state == ae.random_state
 
 
 def test_time_budget_stops_training(user_data, tmp_path, capsys):

@@ -2,8 +2,9 @@
 
 Commands:
 
-* ``sklq demo``: train a QLAE on a built-in dataset, evaluate it on held-out images and write
-  a report folder (metrics, figures, the fitted model).
+* ``sklq demo``: train a QLAE and a plain autoencoder side by side on a built-in dataset,
+  evaluate both on the same held-out images and write one report folder comparing them
+  (metrics, figures, the fitted models).
 * ``sklq fit DATA``: train a model on your own images (``.npz``/``.npy``) and save it.
 * ``sklq evaluate MODEL DATA``: disentanglement metrics of a saved model against the factors
   in ``DATA`` (and optionally the same report folder as the demo).

@@ -1,7 +1,6 @@
 """The four commands: ``demo``, ``fit``, ``evaluate`` and ``traverse``."""
 
 import math
-import sys
 import time
 from pathlib import Path
 
@@ -12,36 +11,9 @@ from ._files import FACTORS_KEYS, _check_model_path, _load_arrays, _load_model, 
 from ._report import (
     _figures,
     _print_metrics,
-    _training_record,
-    _training_sentence,
     _write_report,
     evaluate,
 )
-
-#: Built-in datasets of ``sklq demo``: generator settings, grid subset and model size.
-DEMO_DATASETS = {
-    "squares": dict(
-        image_size=16, n_samples=None, n_latents=8, batch_size=32, epochs=60, dci="gbt",
-        description="Squares: a square on a dark background",
-    ),
-    "sprites": dict(
-        image_size=32, n_samples=6000, n_latents=10, batch_size=64, epochs=12, dci="hist",
-        description="Sprites: dSprites' shapes on dSprites' grid, at 32x32",
-    ),
-    "scenes": dict(
-        image_size=32, n_samples=6000, n_latents=12, batch_size=64, epochs=8, dci="hist",
-        description="Scenes: Shapes3D's room, object and colours, at 32x32",
-    ),
-}
-
-
-#: Share of the demo's images held out for evaluation.
-DEMO_TEST_FRACTION = 0.2
-
-
-#: Largest held-out set evaluated (DCI's boosted trees grow with it).
-MAX_EVALUATED = 2000
-
 
 MODELS = {
     "qlae": "LatentQuantizedAutoencoder",
@@ -78,69 +50,6 @@ def _set_threads(threads):
 def _describe(model):
     """The estimator's repr on one line (for Markdown)."""
     return " ".join(repr(model).split())
-
-
-# ------------------------------------------------------------------------------ demo
-def run_demo(args):
-    """Fit a QLAE on a built-in dataset, evaluate it on held-out images, write a report."""
-    from .. import LatentQuantizedAutoencoder, datasets, save
-
-    spec = DEMO_DATASETS[args.dataset]
-    _set_threads(args.threads)
-    out = _output_dir(args.out)
-    cls = {"squares": datasets.Squares, "sprites": datasets.Sprites,
-           "scenes": datasets.Scenes}[args.dataset]
-    data = cls(image_size=spec["image_size"])
-    X, factors = data.make(spec["n_samples"], dtype="uint8", random_state=args.seed)
-    rng = np.random.default_rng(args.seed)
-    order = rng.permutation(len(X))
-    n_test = int(round(len(X) * DEMO_TEST_FRACTION))
-    test, train = order[:n_test][:MAX_EVALUATED], order[n_test:]
-    shape = "x".join(str(s) for s in X.shape[1:])
-    grid = "the whole grid" if spec["n_samples"] is None else (
-        f"a random {len(X):,} of its {data.n_samples:,} grid points")
-    print(f"{spec['description']}: {grid}, images {shape}, factors "
-          f"{', '.join(data.factor_names)}.\n{len(train):,} images for training, "
-          f"{len(test):,} held out.", flush=True)
-
-    epochs = args.epochs or spec["epochs"]
-    model = LatentQuantizedAutoencoder(
-        spec["n_latents"], n_values_per_latent=10, max_epochs=epochs,
-        batch_size=spec["batch_size"], random_state=args.seed,
-        verbose=2 if sys.stdout.isatty() else 1,
-    )
-    print(f"Training a {_describe(model)} for up to {epochs} epochs "
-          f"(time budget {args.minutes:g} min):", flush=True)
-    seconds, budget = _fit(model, X[train], args.minutes)
-    record = _training_record(model, seconds, budget, args.minutes, len(train))
-    print(_training_sentence(record, len(train)), flush=True)
-
-    print(f"Evaluating on the {len(test):,} held-out images...", flush=True)
-    evaluation = evaluate(model, X[test], factors[test], factor_names=data.factor_names,
-                          dci_importance=args.dci or spec["dci"], random_state=args.seed)
-    _print_metrics(evaluation)
-    model_file = "model.sklq"
-    save(model, out / model_file)
-    figures = _figures(model, X[test], evaluation, out)
-    intro = [
-        f"Dataset: {spec['description']} — {grid}, images of shape {shape}, factors "
-        f"{', '.join(f'`{n}`' for n in data.factor_names)}; {len(train):,} images for "
-        f"training and {len(test):,} held out (seed {args.seed}).",
-        "",
-        f"Model: `{_describe(model)}`.",
-        "",
-        _training_sentence(record, len(train)),
-        "",
-        "Reproduce with `python -m sklq demo --dataset "
-        f"{args.dataset} --seed {args.seed} --minutes {args.minutes:g}"
-        + (f" --epochs {args.epochs}" if args.epochs else "") + "`.",
-    ]
-    _write_report(out, title=f"sklq demo: a QLAE on {args.dataset.capitalize()}", intro=intro,
-                  evaluation=evaluation, model=model, X=X[test], training=record,
-                  figures=figures, model_file=model_file)
-    print(f"\nReport written to {out / 'report.md'} (figures, metrics.json and the model "
-          f"{model_file} beside it).")
-    return 0
 
 
 # ------------------------------------------------------------------ fit / evaluate / traverse

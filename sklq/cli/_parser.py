@@ -4,7 +4,8 @@ import argparse
 import math
 import sys
 
-from ._commands import DEMO_DATASETS, MODELS, run_demo, run_evaluate, run_fit, run_traverse
+from ._commands import MODELS, run_evaluate, run_fit, run_traverse
+from ._demo import DEMO_DATASETS, run_demo
 from ._errors import USAGE_ERROR
 
 
@@ -68,19 +69,20 @@ def build_parser():
                                      parser_class=_Parser)
 
     demo = commands.add_parser(
-        "demo", help="train a QLAE on a built-in dataset and write a report",
-        description="Generate a built-in dataset, train a QLAE on 80% of it, evaluate it on "
-                    "the rest and write DIR/ with report.md, metrics.json, figures and the "
-                    "fitted model (model.sklq).",
+        "demo", help="train a QLAE and an autoencoder side by side and compare them",
+        description="Generate a built-in dataset, train a QLAE and a plain autoencoder on "
+                    "80% of it at the same time (one process each, same network, steps and "
+                    "seed), evaluate both on the rest and write DIR/ with one report of both "
+                    "(report.md, metrics.json, figures) and the fitted models.",
     )
     demo.add_argument("--dataset", choices=sorted(DEMO_DATASETS), default="squares",
                       help="built-in dataset (default: squares, 16x16, the fastest)")
     demo.add_argument("--minutes", type=_positive(float, "--minutes"), default=3.0,
-                      help="time budget for training; it stops after the epoch that would "
-                           "pass it (default: 3)")
+                      help="time budget for training each model (both train at once); it "
+                           "stops after the epoch that would pass it (default: 3)")
     demo.add_argument("--epochs", type=_positive(int, "--epochs"), default=None,
                       help="maximum passes over the training images (default: per dataset, "
-                           "squares 60, sprites 12, scenes 8)")
+                           "squares 600, sprites 60, scenes 60: the budget ends them first)")
     demo.add_argument("--out", default="sklq-demo", metavar="DIR",
                       help="report folder (default: ./sklq-demo)")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
@@ -88,8 +90,8 @@ def build_parser():
                       help="DCI importance estimator (default: gbt for squares, hist for the "
                            "32x32 datasets)")
     demo.add_argument("--threads", type=_positive(int, "--threads"), default=1,
-                      help="torch threads (default: 1; the demo's small networks train as "
-                           "fast on one, and more slow down on a busy machine)")
+                      help="torch threads per model (default: 1; the demo's small networks "
+                           "train as fast on one, and the two models share the cores)")
     demo.set_defaults(run=run_demo)
 
     data_help = ("a .npz file (images under X, images or imgs; factors under factors, y or "

@@ -90,8 +90,9 @@ def _markdown_table(header, rows):
 
 
 # ---------------------------------------------------------------------------- figures
-def _figures(model, X, evaluation, out, *, n_traversals=3):
-    """Write the report's PNGs into ``out``; returns {file name: caption}."""
+def _figures(model, X, evaluation, out, *, n_traversals=3, prefix=""):
+    """Write the report's PNGs into ``out`` (file names starting with ``prefix``); returns
+    {file name: caption}."""
     try:
         import matplotlib
     except ImportError:
@@ -128,9 +129,9 @@ def _figures(model, X, evaluation, out, *, n_traversals=3):
     written = {}
     for name, (caption, draw) in figures.items():
         fig = draw()
-        fig.savefig(out / name, dpi=110)
+        fig.savefig(out / f"{prefix}{name}", dpi=110)
         plt.close(fig)
-        written[name] = caption
+        written[f"{prefix}{name}"] = caption
     return written
 
 

@@ -1,0 +1,102 @@
+"""The demo's recipe: QLAE settings on Squares at the demo's budget, against the autoencoder.
+
+``make demo`` trains a QLAE and a plain autoencoder side by side on Squares (16 px, 1,280
+training and 320 held-out images) for the same number of steps, one process each. This
+measures candidate QLAE settings at that budget (``STEPS`` steps of batch 64), two seeds
+each, scored on the held-out images with ``sklq.evaluate`` like ``benchmarks/recipe_sweep.py``
+(whose ``run`` it uses): the paper's weight decay 0.1, weight decay 1 and 2, a learning rate
+of 3e-3, 5 values per latent and a frozen codebook, and the autoencoder at both learning
+rates.
+
+Every finished run is appended to ``benchmarks/results/demo_recipe.csv`` at once and skipped
+when the script runs again. Run: ``.venv/bin/python benchmarks/demo_recipe.py [--workers 1]``;
+rewrites the "demo_recipe" section of ``benchmarks/README.md``.
+"""
+
+import argparse
+import os
+import statistics
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+STEPS = 12_000
+QLAE, AE = "LatentQuantizedAutoencoder", "Autoencoder"
+SETTINGS = {
+    "QLAE wd 0.1 (paper)": (QLAE, {"weight_decay": 0.1}),
+    "QLAE wd 1, lr 3e-3": (QLAE, {"weight_decay": 1.0, "learning_rate": 3e-3}),
+    "QLAE wd 2, lr 3e-3": (QLAE, {"weight_decay": 2.0, "learning_rate": 3e-3}),
+    "QLAE wd 1, 5 values, lr 3e-3": (QLAE, {"weight_decay": 1.0, "n_values_per_latent": 5,
+                                            "learning_rate": 3e-3}),
+    "QLAE wd 1, frozen codebook": (QLAE, {"weight_decay": 1.0, "learn_codebook": False}),
+    "QLAE wd 1, frozen codebook, lr 3e-3": (QLAE, {"weight_decay": 1.0, "learn_codebook": False,
+                                                   "learning_rate": 3e-3}),
+    "AE": (AE, {}),
+    "AE, lr 3e-3": (AE, {"learning_rate": 3e-3}),
+}
+SEEDS = (0, 1)
+RESULTS = Path(__file__).with_name("results") / "demo_recipe.csv"
+
+
+def run(setting, seed):
+    from recipe_sweep import run as run_one
+
+    return run_one("squares", setting, seed, steps=STEPS, settings=SETTINGS)
+
+
+def _cell(rows, key, digits=2):
+    values = [float(r[key]) for r in rows]
+    mean = statistics.mean(values)
+    spread = f" [{min(values):.{digits}f}, {max(values):.{digits}f}]" if len(values) > 1 else ""
+    return f"{mean:.{digits}f}{spread}"
+
+
+def section(rows):
+    from _report import machine_summary
+
+    lines = [
+        "## The demo's recipe (`benchmarks/demo_recipe.py`)",
+        "",
+        f"Squares 16×16, 1,280 training and 320 held-out images, {STEPS:,} steps of batch 64, "
+        "8 latents, signal-preserving init, bfloat16 where native; mean [min, max] over "
+        f"seeds {', '.join(map(str, SEEDS))}; *adj*: chance-adjusted. Per-run rows: "
+        f"`benchmarks/results/demo_recipe.csv`. Measured on {machine_summary()}.",
+        "",
+        "| setting | InfoM adj | InfoC adj | InfoE adj | MIG adj | PSNR (dB) | s per run |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for setting in SETTINGS:
+        r = [x for x in rows if x["setting"] == setting]
+        if r:
+            lines.append(
+                f"| {setting} | {_cell(r, 'infom_adjusted')} | {_cell(r, 'infoc_adjusted')} | "
+                f"{_cell(r, 'infoe_adjusted')} | {_cell(r, 'mig_adjusted')} | "
+                f"{_cell(r, 'psnr', 1)} | {_cell(r, 'seconds', 0)} |"
+            )
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--summarise", action="store_true")
+    args = parser.parse_args()
+    from _report import append_row, read_rows, write_section
+    from recipe_sweep import COLUMNS
+
+    done = {(r["setting"], int(r["seed"])) for r in read_rows(RESULTS)}
+    todo = [(s, seed) for seed in SEEDS for s in SETTINGS if (s, seed) not in done]
+    if not args.summarise and todo:
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
+        with ProcessPoolExecutor(args.workers) as pool:
+            futures = [pool.submit(run, *job) for job in todo]
+            for future in as_completed(futures):
+                row = future.result()
+                append_row(RESULTS, row, COLUMNS)
+                print({k: row[k] for k in ("setting", "seed", "seconds", "infom_adjusted",
+                                           "infoe_adjusted", "psnr")}, flush=True)
+                write_section("demo_recipe", section(read_rows(RESULTS)))
+    write_section("demo_recipe", section(read_rows(RESULTS)))
+
+
+if __name__ == "__main__":
+    main()
