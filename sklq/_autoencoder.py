@@ -235,6 +235,7 @@ class LatentQuantizedAutoencoder(QuantizedLatentMixin, BaseAutoencoder):
         *,
         n_values_per_latent=10,
         learn_codebook=True,
+        global_codebook=False,
         weight_decay=0.1,
         quantization_weight=0.01,
         commitment_weight=0.01,

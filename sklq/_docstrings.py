@@ -153,7 +153,10 @@ n_values_per_latent : int, default=10
     Size of each dimension's scalar codebook (at least 2).
 learn_codebook : bool, default=True
     Learn the codebook values. If False they stay at their initial
-    ``linspace(-0.5, 0.5, n_values_per_latent)``.""",
+    ``linspace(-0.5, 0.5, n_values_per_latent)``.
+global_codebook : bool, default=False
+    One codebook shared by every latent instead of one per latent (the paper's
+    ablation); ``codebook_`` then repeats it on every row.""",
     "architecture": """\
 architecture : {"auto", "mlp", "conv"}, default="auto"
     ``"conv"`` for images (``X`` of shape ``(n, C, H, W)`` or ``(n, H, W)``, or flat

@@ -255,6 +255,7 @@ class LatentQuantizedInfoGAN(QuantizedLatentMixin, BaseInfoGAN):
         *,
         n_values_per_latent=10,
         learn_codebook=True,
+        global_codebook=False,
         weight_decay=1e-3,
         quantization_weight=0.01,
         commitment_weight=0.01,

@@ -11,6 +11,7 @@ from ._nn import LatentQuantizer
 QUANTIZER_CONSTRAINTS = {
     "n_values_per_latent": [Interval(Integral, 2, None, closed="left")],
     "learn_codebook": ["boolean"],
+    "global_codebook": ["boolean"],
     "quantization_weight": [Interval(Real, 0, None, closed="left")],
     "commitment_weight": [Interval(Real, 0, None, closed="left")],
 }
@@ -38,7 +39,8 @@ class QuantizedLatentMixin(CodebookLossesMixin):
     _ENCODE_FIELDS = {"values": "quantized", "indices": "indices", "continuous": "continuous"}
 
     def _build_latent(self):
-        return LatentQuantizer(self.n_latents, self.n_values_per_latent, self.learn_codebook)
+        return LatentQuantizer(self.n_latents, self.n_values_per_latent, self.learn_codebook,
+                               self.global_codebook)
 
     def _set_fitted_attributes(self):
-        self.codebook_ = self.net_.module_.latent.codebook.detach().cpu().numpy().copy()
+        self.codebook_ = self.net_.module_.latent.codebooks.detach().cpu().numpy().copy()

@@ -48,8 +48,10 @@ def test_default_parameters_follow_the_reference():
         assert p["grad_clip_value"] == 1.0
         assert p["output_activation"] == "sigmoid"
     assert set(params) - set(continuous) == {
-        "n_values_per_latent", "learn_codebook", "quantization_weight", "commitment_weight",
+        "n_values_per_latent", "learn_codebook", "global_codebook", "quantization_weight",
+        "commitment_weight",
     }
+    assert params["global_codebook"] is False
 
 
 @pytest.mark.parametrize("estimator_class", ESTIMATORS)

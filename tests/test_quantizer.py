@@ -110,3 +110,34 @@ def test_sample_draws_codebook_values_uniformly():
     assert counts.min() > 850 and counts.max() < 1150  # 1000 expected per value
     again, _ = quantizer.sample(4000, generator=torch.Generator().manual_seed(0))
     torch.testing.assert_close(values, again)
+
+
+def test_a_global_codebook_is_one_row_shared_by_every_latent():
+    quantizer = LatentQuantizer(3, 4, global_codebook=True)
+    assert quantizer.codebook.shape == (1, 4) and quantizer.codebooks.shape == (3, 4)
+    with torch.no_grad():
+        quantizer.codebook.copy_(torch.tensor([[-1.0, 0.0, 0.5, 2.0]]))
+    out = quantizer(torch.tensor([[0.4, 1.9, -0.6]]))
+    assert out.indices.tolist() == [[2, 3, 0]]
+    assert out.quantized.tolist() == [[0.5, 2.0, -1.0]]
+    values, indices = quantizer.sample(5, generator=torch.Generator().manual_seed(0))
+    assert torch.equal(values, quantizer.codebook[0][indices])
+    loss = quantizer.quantization_loss(out)
+    loss.backward()  # every latent's error reaches the one shared row
+    assert quantizer.codebook.grad.shape == (1, 4) and quantizer.codebook.grad.abs().sum() > 0
+
+
+def test_global_codebook_estimator_shares_its_values():
+    import numpy as np
+
+    from sklq import LatentQuantizedAutoencoder
+
+    X = np.random.default_rng(0).random((60, 6)).astype(np.float32)
+    model = LatentQuantizedAutoencoder(3, n_values_per_latent=4, global_codebook=True,
+                                       max_epochs=2, random_state=0).fit(X)
+    assert model.codebook_.shape == (3, 4)
+    np.testing.assert_array_equal(model.codebook_, np.repeat(model.codebook_[:1], 3, axis=0))
+    assert not np.allclose(model.codebook_[0], np.linspace(-0.5, 0.5, 4))  # it learned
+    per_latent = LatentQuantizedAutoencoder(3, n_values_per_latent=4, max_epochs=2,
+                                            random_state=0).fit(X)
+    assert not np.array_equal(per_latent.codebook_[0], per_latent.codebook_[1])

@@ -80,10 +80,13 @@ class LatentQuantizer(nn.Module):
         Number of scalar values in each dimension's codebook (at least 2).
     learn_codebook : bool, default=True
         If False the codebook is frozen at its initial values.
+    global_codebook : bool, default=False
+        One codebook shared by every dimension (the paper's ablation): ``codebook`` is
+        then a single row, broadcast to every dimension.
 
     Attributes
     ----------
-    codebook : Parameter of shape (n_latents, n_values_per_latent)
+    codebook : Parameter of shape (n_latents, n_values_per_latent), or (1, ...) if global
 
     Examples
     --------
@@ -98,19 +101,23 @@ class LatentQuantizer(nn.Module):
     (tensor([[0.5000, 0.0000]], grad_fn=<IndexBackward0>), tensor([[2, 1]]))
     """
 
-    def __init__(self, n_latents, n_values_per_latent, learn_codebook=True):
+    def __init__(self, n_latents, n_values_per_latent, learn_codebook=True,
+                 global_codebook=False):
         super().__init__()
-        initial = torch.linspace(-0.5, 0.5, n_values_per_latent).repeat(n_latents, 1)
+        self.n_latents = n_latents
+        rows = 1 if global_codebook else n_latents
+        initial = torch.linspace(-0.5, 0.5, n_values_per_latent).repeat(rows, 1)
         self.codebook = nn.Parameter(initial, requires_grad=learn_codebook)
 
     @property
-    def n_latents(self):
-        return self.codebook.shape[0]
+    def codebooks(self):
+        """Every dimension's codebook, shape (n_latents, n_values_per_latent)."""
+        return self.codebook.expand(self.n_latents, -1)
 
     def lookup(self, indices):
         """Codebook values at ``indices`` of shape (n, n_latents); differentiable."""
         rows = torch.arange(self.n_latents, device=indices.device)
-        return self.codebook[rows, indices]
+        return self.codebooks[rows, indices]
 
     def quantize(self, continuous):
         """Nearest codebook value and its index, per dimension."""
