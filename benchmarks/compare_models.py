@@ -51,6 +51,7 @@ def model_factories(n_latents):
         "QLAE": make(sklq.LatentQuantizedAutoencoder),
         "QLAE, weight_decay=0": make(sklq.LatentQuantizedAutoencoder, weight_decay=0.0),
         "QLAE, frozen codebook": make(sklq.LatentQuantizedAutoencoder, learn_codebook=False),
+        "QLAE, global codebook": make(sklq.LatentQuantizedAutoencoder, global_codebook=True),
         "QLAE, 5 values": make(sklq.LatentQuantizedAutoencoder, n_values_per_latent=5),
         "QLAE, 20 values": make(sklq.LatentQuantizedAutoencoder, n_values_per_latent=20),
         "AE": make(sklq.Autoencoder),

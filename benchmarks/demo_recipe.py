@@ -5,8 +5,8 @@ training and 320 held-out images) for the same number of steps, one process each
 measures candidate QLAE settings at that budget (``STEPS`` steps of batch 64), two seeds
 each, scored on the held-out images with ``sklq.evaluate`` like ``benchmarks/recipe_sweep.py``
 (whose ``run`` it uses): the paper's weight decay 0.1, weight decay 1 and 2, a learning rate
-of 3e-3, 5 values per latent and a frozen codebook, and the autoencoder at both learning
-rates.
+of 3e-3, 5 values per latent, a frozen codebook and some of their combinations, and the
+autoencoder at both learning rates.
 
 Every finished run is appended to ``benchmarks/results/demo_recipe.csv`` at once and skipped
 when the script runs again. Run: ``.venv/bin/python benchmarks/demo_recipe.py [--workers 1]``;
@@ -26,6 +26,9 @@ SETTINGS = {
     "QLAE wd 1, lr 3e-3": (QLAE, {"weight_decay": 1.0, "learning_rate": 3e-3}),
     "QLAE wd 2, lr 3e-3": (QLAE, {"weight_decay": 2.0, "learning_rate": 3e-3}),
     "QLAE wd 1, 5 values, lr 3e-3": (QLAE, {"weight_decay": 1.0, "n_values_per_latent": 5,
+                                            "learning_rate": 3e-3}),
+    "QLAE wd 1, 5 values": (QLAE, {"weight_decay": 1.0, "n_values_per_latent": 5}),
+    "QLAE wd 2, 5 values, lr 3e-3": (QLAE, {"weight_decay": 2.0, "n_values_per_latent": 5,
                                             "learning_rate": 3e-3}),
     "QLAE wd 1, frozen codebook": (QLAE, {"weight_decay": 1.0, "learn_codebook": False}),
     "QLAE wd 1, frozen codebook, lr 3e-3": (QLAE, {"weight_decay": 1.0, "learn_codebook": False,
@@ -78,13 +81,16 @@ def section(rows):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--settings", nargs="+", choices=list(SETTINGS), default=None,
+                        help="run only these settings (default: all)")
     parser.add_argument("--summarise", action="store_true")
     args = parser.parse_args()
     from _report import append_row, read_rows, write_section
     from recipe_sweep import COLUMNS
 
     done = {(r["setting"], int(r["seed"])) for r in read_rows(RESULTS)}
-    todo = [(s, seed) for seed in SEEDS for s in SETTINGS if (s, seed) not in done]
+    todo = [(s, seed) for seed in SEEDS for s in (args.settings or SETTINGS)
+            if (s, seed) not in done]
     if not args.summarise and todo:
         os.environ.setdefault("OMP_NUM_THREADS", "1")
         with ProcessPoolExecutor(args.workers) as pool:

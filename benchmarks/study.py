@@ -1,0 +1,230 @@
+"""The paper's comparison at 5,000 steps: every model and the QLAE ablations, 3 seeds, 3 datasets.
+
+Every model (the eight estimators, the QLAE ablations of ``compare_models.model_factories`` —
+no weight decay, frozen codebook, global codebook, 5 and 20 values — and the QLAE with the
+demo's recipe) trains the same network (``network_size="cpu"``, twice as many latents as
+factors) for ``STEPS`` optimiser steps of batch 64 (critic steps for the InfoGANs: a fifth
+of them are generator steps) on the same training sample, one torch thread each. Each run
+is scored by ``sklq.evaluate`` twice, side by side:
+
+* on held-out images of the factor grid, disjoint from the training sample (sklq's
+  protocol), and
+* on the first 10,000 training images (the reference's protocol; Squares: all 1,280),
+
+with the reference and the chance-adjusted metrics, their chance levels, per-factor
+adjusted InfoE, PSNR and active latents (``compare_models.evaluate``'s row, the training
+columns prefixed ``train``), plus steps and seconds.
+
+Two worker processes (one per core) run the jobs; every finished run is appended to
+``benchmarks/results/study_<dataset>.csv`` at once and skipped when the script runs again,
+so the study can stop and resume across sessions. ``--summarise`` (also after every run)
+rewrites the "study" section of ``docs/benchmarks.md`` and its charts in ``docs/images``.
+
+Run: ``.venv/bin/python benchmarks/study.py [--workers 2] [--datasets squares ...]
+[--models QLAE AE ...] [--summarise]``.
+"""
+
+import argparse
+import math
+import os
+import statistics
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+STEPS, BATCH_SIZE, TRAIN_EVALUATED = 5000, 64, 10_000
+#: dataset -> (image size, training images, held-out images)
+DATASETS = {"squares": (16, 1_280, 320), "scenes": (32, 20_000, 5_000),
+            "sprites": (32, 20_000, 5_000)}
+#: the demo's QLAE settings (sklq.cli._demo.DEMO_MODELS), as one more model
+RECIPE = "QLAE, demo recipe"
+MODELS = ["QLAE", RECIPE, "QLAE, weight_decay=0", "QLAE, frozen codebook",
+          "QLAE, global codebook", "QLAE, 5 values", "QLAE, 20 values", "AE", "β-VAE",
+          "β-TCVAE", "BioAE", "VQ-VAE", "QLInfoWGAN-GP", "InfoWGAN-GP"]
+SEEDS = (0, 1, 2)
+RESULTS = HERE / "results"
+DOCS = ROOT / "docs" / "benchmarks.md"
+
+
+def _factories(n_latents):
+    from compare_models import model_factories
+
+    import sklq
+    from sklq.cli._demo import DEMO_MODELS
+
+    factories = model_factories(n_latents)
+    _, estimator, params = DEMO_MODELS[0]
+    factories[RECIPE] = lambda seed, epochs, batch: getattr(sklq, estimator)(
+        n_latents, max_epochs=epochs, batch_size=batch, random_state=seed, **params)
+    return factories
+
+
+def run(dataset, model_name, seed):
+    """Train and score one (dataset, model, seed); returns its CSV row."""
+    import torch
+
+    torch.set_num_threads(1)
+    from compare_models import DATASETS as GENERATORS
+    from compare_models import evaluate, held_out_split
+
+    image_size, n_train, n_test = DATASETS[dataset]
+    generator = GENERATORS[dataset](image_size=image_size)
+    train_factors, test_factors = held_out_split(generator, n_train, n_test, seed)
+    X_train = generator.render(train_factors, dtype="uint8")
+    X_test = generator.render(test_factors, dtype="uint8")
+    batches = math.ceil(n_train / BATCH_SIZE)
+    epochs = math.ceil(STEPS / batches)
+    model = _factories(2 * len(generator.factor_sizes))[model_name](seed, epochs, BATCH_SIZE)
+    start = time.perf_counter()
+    model.fit(X_train)
+    seconds = time.perf_counter() - start
+    steps = epochs * batches
+    critic_steps = getattr(model, "critic_steps_per_generator_step", None)
+    row = {"dataset": dataset, "model": model_name, "seed": seed, "steps": steps,
+           "generator_steps": steps // critic_steps if critic_steps else steps,
+           "seconds": round(seconds, 1), "precision": model.precision_}
+    names = generator.factor_names
+    row.update(evaluate(model, X_test, test_factors, "hist", seed, factor_names=names))
+    n_scored = min(TRAIN_EVALUATED, n_train)
+    trained = evaluate(model, X_train[:n_scored], train_factors[:n_scored], "hist", seed,
+                       factor_names=names)
+    row.update({f"train {key}": value for key, value in trained.items()})
+    return {key: round(value, 4) if isinstance(value, float) else value
+            for key, value in row.items()}
+
+
+# -------------------------------------------------------------------------- summaries
+def _mean(rows, key, digits=2):
+    values = [float(r[key]) for r in rows if r.get(key) not in ("", "nan", None)]
+    values = [v for v in values if not math.isnan(v)]
+    if not values:
+        return "–"
+    mean = statistics.mean(values)
+    spread = f" ± {statistics.stdev(values):.{digits}f}" if len(values) > 1 else ""
+    return f"{mean:.{digits}f}{spread}"
+
+
+SUMMARY = [("InfoM adj", "InfoM adj"), ("InfoC adj", "InfoC adj"), ("InfoE adj", "InfoE adj"),
+           ("MIG adj", "MIG adj"), ("InfoM adj, train", "train InfoM adj"),
+           ("InfoE adj, train", "train InfoE adj"), ("PSNR", "PSNR"), ("active", "active")]
+REFERENCE = [("InfoM", "InfoM"), ("InfoM chance", "InfoM chance"), ("InfoC", "InfoC"),
+             ("InfoC chance", "InfoC chance"), ("InfoE", "InfoE"),
+             ("InfoE chance", "InfoE chance"), ("DCI D", "DCI D"), ("MIG", "MIG"),
+             ("InfoM, train", "train InfoM"), ("InfoE, train", "train InfoE")]
+
+
+def _table(rows, columns, extra=()):
+    lines = ["| model | seeds | " + " | ".join(label for label, _ in columns)
+             + "".join(f" | {label}" for label, _ in extra) + " |",
+             "|---" * (len(columns) + len(extra) + 2) + "|"]
+    for model in MODELS:
+        r = [x for x in rows if x["model"] == model]
+        if not r:
+            continue
+        cells = [_mean(r, key, 1 if key.endswith(("PSNR", "active")) else 2)
+                 for _, key in columns]
+        cells += [_mean(r, key, 0) for _, key in extra]
+        lines.append(f"| {model} | {len(r)} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _chart(rows, dataset, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    models = [m for m in MODELS if any(r["model"] == m for r in rows)]
+    shown = [("InfoM adj", "InfoM adj"), ("InfoC adj", "InfoC adj"), ("InfoE adj", "InfoE adj"),
+             ("MIG adj", "MIG adj")]
+    fig, ax = plt.subplots(figsize=(12, 4.2))
+    width = 0.8 / max(len(models), 1)
+    for i, model in enumerate(models):
+        r = [x for x in rows if x["model"] == model]
+        means = [statistics.mean(float(x[key]) for x in r) for _, key in shown]
+        ax.bar(np.arange(len(shown)) + i * width, means, width, label=model)
+    ax.set_xticks(np.arange(len(shown)) + 0.4 - width / 2, [label for label, _ in shown])
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_ylabel(f"{dataset}: held-out, chance-adjusted")
+    ax.legend(ncols=5, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.08))
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def section(all_rows):
+    from _report import machine_summary
+
+    lines = [
+        "## The comparison at 5,000 steps (`benchmarks/study.py`)",
+        "",
+        f"Every model: the same `network_size=\"cpu\"` network, 2 × factors latents, {STEPS:,} "
+        f"steps of batch {BATCH_SIZE} (critic steps for the InfoGANs, a fifth of them "
+        "generator steps), one torch thread, seeds 0–2 (mean ± std over the seeds done so "
+        "far; the *seeds* column counts them). Scored on held-out images of the grid and "
+        f"on the first {TRAIN_EVALUATED:,} training images (*train*; the reference's "
+        "protocol). *adj*: chance-adjusted (docs/metrics.md). Per-run rows, with every "
+        "chance level, per-factor adjusted InfoE and DCI: `benchmarks/results/study_*.csv`. "
+        f"Measured on {machine_summary()}.",
+    ]
+    for dataset, (size, n_train, n_test) in DATASETS.items():
+        rows = [r for r in all_rows if r["dataset"] == dataset]
+        if not rows:
+            continue
+        lines += ["", f"### {dataset.capitalize()} ({size}×{size}; {n_train:,} training, "
+                  f"{n_test:,} held-out images)", "",
+                  *_table(rows, SUMMARY, [("steps", "steps"), ("s per run", "seconds")]), "",
+                  "Reference metrics and their chance levels:", "",
+                  *_table(rows, REFERENCE), "",
+                  f"![{dataset}](images/study_{dataset}.png)"]
+        _chart(rows, dataset, ROOT / "docs" / "images" / f"study_{dataset}.png")
+    return "\n".join(lines)
+
+
+def summarise():
+    from _report import read_rows, write_section
+
+    rows = [r for dataset in DATASETS for r in read_rows(RESULTS / f"study_{dataset}.csv")]
+    write_section("study", section(rows), readme=DOCS)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--datasets", nargs="+", choices=sorted(DATASETS), default=None)
+    parser.add_argument("--models", nargs="+", choices=MODELS, default=None)
+    parser.add_argument("--seeds", nargs="+", type=int, default=list(SEEDS))
+    parser.add_argument("--summarise", action="store_true")
+    args = parser.parse_args()
+    sys.path.insert(0, str(HERE))
+    from _report import append_row, read_rows
+
+    if not args.summarise:
+        done = {(r["dataset"], r["model"], int(r["seed"]))
+                for dataset in DATASETS for r in read_rows(RESULTS / f"study_{dataset}.csv")}
+        todo = [(d, m, s) for s in args.seeds for d in (args.datasets or DATASETS)
+                for m in (args.models or MODELS) if (d, m, s) not in done]
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
+        with ProcessPoolExecutor(args.workers) as pool:
+            futures = {pool.submit(run, *job): job for job in todo}
+            for future in as_completed(futures):
+                row = future.result()
+                path = RESULTS / f"study_{row['dataset']}.csv"
+                columns = list(row)
+                existing = read_rows(path)
+                if existing:
+                    columns = list(existing[0])
+                append_row(path, row, columns)
+                print({k: row[k] for k in ("dataset", "model", "seed", "seconds", "InfoM adj",
+                                           "InfoE adj", "PSNR")}, flush=True)
+                summarise()
+    summarise()
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE))
+    main()
