@@ -25,7 +25,7 @@ from ._report import (
 #: ``epochs`` is the most the models may train (the time budget usually ends them first).
 DEMO_DATASETS = {
     "squares": dict(
-        image_size=16, n_samples=None, n_latents=8, batch_size=64, epochs=600, dci="gbt",
+        image_size=16, n_samples=None, n_latents=8, batch_size=64, epochs=560, dci="gbt",
         description="Squares: a square on a dark background",
     ),
     "sprites": dict(
