@@ -53,3 +53,45 @@ def append_row(path, row, columns):
         if new:
             writer.writeheader()
         writer.writerow(row)
+
+
+def mean_cell(values, digits=2, spread="range"):
+    """``mean [min, max]`` (or ``mean ± std``) of the numbers among ``values`` (blank and NaN
+    entries skipped); ``—`` when there is none. One value is shown alone."""
+    import math
+    import statistics
+
+    numbers = [float(v) for v in values if v not in ("", None)]
+    numbers = [v for v in numbers if not math.isnan(v)]
+    if not numbers:
+        return "—"
+    mean = statistics.mean(numbers)
+    if len(numbers) == 1:
+        return f"{mean:.{digits}f}"
+    if spread == "std":
+        return f"{mean:.{digits}f} ± {statistics.stdev(numbers):.{digits}f}"
+    return f"{mean:.{digits}f} [{min(numbers):.{digits}f}, {max(numbers):.{digits}f}]"
+
+
+def run_jobs(run, jobs, *, workers, csv_path, columns=None, after_each=None, shown=()):
+    """Run ``run(*job)`` for every job in ``workers`` single-threaded processes, appending each
+    returned row to ``csv_path`` (a path, or a function of the row giving one) as soon as it
+    arrives, so that a study can stop and resume; then call ``after_each()`` (e.g. to
+    rewrite a README section). ``columns`` default to the CSV's own, or the first row's
+    keys; ``shown`` are the keys printed per row."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    if not jobs:
+        return
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    with ProcessPoolExecutor(workers) as pool:
+        futures = [pool.submit(run, *job) for job in jobs]
+        for future in as_completed(futures):
+            row = future.result()
+            path = csv_path(row) if callable(csv_path) else csv_path
+            existing = read_rows(path)
+            append_row(path, row, columns or (list(existing[0]) if existing else list(row)))
+            print({key: row[key] for key in shown}, flush=True)
+            if after_each is not None:
+                after_each()

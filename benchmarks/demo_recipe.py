@@ -14,9 +14,6 @@ rewrites the "demo_recipe" section of ``benchmarks/README.md``.
 """
 
 import argparse
-import os
-import statistics
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 STEPS = 12_000
@@ -46,15 +43,9 @@ def run(setting, seed):
     return run_one("squares", setting, seed, steps=STEPS, settings=SETTINGS)
 
 
-def _cell(rows, key, digits=2):
-    values = [float(r[key]) for r in rows]
-    mean = statistics.mean(values)
-    spread = f" [{min(values):.{digits}f}, {max(values):.{digits}f}]" if len(values) > 1 else ""
-    return f"{mean:.{digits}f}{spread}"
-
-
 def section(rows):
     from _report import machine_summary
+    from recipe_sweep import table
 
     lines = [
         "## The demo's recipe (`benchmarks/demo_recipe.py`)",
@@ -64,17 +55,8 @@ def section(rows):
         f"seeds {', '.join(map(str, SEEDS))}; *adj*: chance-adjusted. Per-run rows: "
         f"`benchmarks/results/demo_recipe.csv`. Measured on {machine_summary()}.",
         "",
-        "| setting | InfoM adj | InfoC adj | InfoE adj | MIG adj | PSNR (dB) | s per run |",
-        "|---|---|---|---|---|---|---|",
+        *table(rows, SETTINGS),
     ]
-    for setting in SETTINGS:
-        r = [x for x in rows if x["setting"] == setting]
-        if r:
-            lines.append(
-                f"| {setting} | {_cell(r, 'infom_adjusted')} | {_cell(r, 'infoc_adjusted')} | "
-                f"{_cell(r, 'infoe_adjusted')} | {_cell(r, 'mig_adjusted')} | "
-                f"{_cell(r, 'psnr', 1)} | {_cell(r, 'seconds', 0)} |"
-            )
     return "\n".join(lines)
 
 
@@ -85,23 +67,20 @@ def main():
                         help="run only these settings (default: all)")
     parser.add_argument("--summarise", action="store_true")
     args = parser.parse_args()
-    from _report import append_row, read_rows, write_section
+    from _report import read_rows, run_jobs, write_section
     from recipe_sweep import COLUMNS
+
+    def summarise():
+        write_section("demo_recipe", section(read_rows(RESULTS)))
 
     done = {(r["setting"], int(r["seed"])) for r in read_rows(RESULTS)}
     todo = [(s, seed) for seed in SEEDS for s in (args.settings or SETTINGS)
             if (s, seed) not in done]
-    if not args.summarise and todo:
-        os.environ.setdefault("OMP_NUM_THREADS", "1")
-        with ProcessPoolExecutor(args.workers) as pool:
-            futures = [pool.submit(run, *job) for job in todo]
-            for future in as_completed(futures):
-                row = future.result()
-                append_row(RESULTS, row, COLUMNS)
-                print({k: row[k] for k in ("setting", "seed", "seconds", "infom_adjusted",
-                                           "infoe_adjusted", "psnr")}, flush=True)
-                write_section("demo_recipe", section(read_rows(RESULTS)))
-    write_section("demo_recipe", section(read_rows(RESULTS)))
+    if not args.summarise:
+        run_jobs(run, todo, workers=args.workers, csv_path=RESULTS, columns=COLUMNS,
+                 after_each=summarise, shown=("setting", "seed", "seconds", "infom_adjusted",
+                                              "infoe_adjusted", "psnr"))
+    summarise()
 
 
 if __name__ == "__main__":

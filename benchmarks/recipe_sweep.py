@@ -18,10 +18,7 @@ Run: ``.venv/bin/python benchmarks/recipe_sweep.py [--workers 2] [--summarise]``
 """
 
 import argparse
-import os
-import statistics
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 STEPS, BATCH_SIZE = 5000, 64
@@ -101,12 +98,30 @@ def run(dataset, setting, seed, steps=STEPS, settings=None):
 
 
 def _cell(values, digits=2):
-    values = [float(v) for v in values if v not in ("", "nan")]
-    if not values:
-        return "—"
-    mean = statistics.mean(values)
-    return f"{mean:.{digits}f}" + (f" [{min(values):.{digits}f}, {max(values):.{digits}f}]"
-                                   if len(values) > 1 else "")
+    from _report import mean_cell
+
+    return mean_cell(list(values), digits)
+
+
+def table(rows, settings):
+    """Markdown table lines: one row per setting of ``settings`` that has runs in ``rows``."""
+    lines = ["| setting | InfoM adj | InfoC adj | InfoE adj | MIG adj | InfoM | InfoE | "
+             "PSNR (dB) | active latents | s per run |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for setting in settings:
+        r = [x for x in rows if x["setting"] == setting]
+        if not r:
+            continue
+        lines.append(
+            f"| {setting} | {_cell(x['infom_adjusted'] for x in r)} | "
+            f"{_cell(x['infoc_adjusted'] for x in r)} | "
+            f"{_cell(x['infoe_adjusted'] for x in r)} | "
+            f"{_cell(x['mig_adjusted'] for x in r)} | {_cell(x['infom'] for x in r)} | "
+            f"{_cell(x['infoe'] for x in r)} | {_cell((x['psnr'] for x in r), 1)} | "
+            f"{_cell((x['active_latents'] for x in r), 1)} | "
+            f"{_cell((x['seconds'] for x in r), 0)} |"
+        )
+    return lines
 
 
 def section(rows):
@@ -123,26 +138,9 @@ def section(rows):
     ]
     for dataset, (class_name, size, n_train, n_test) in DATASETS.items():
         runs = [r for r in rows if r["dataset"] == dataset]
-        if not runs:
-            continue
-        lines += ["", f"### {class_name} {size}×{size} ({n_train:,} training, {n_test:,} "
-                  "held-out images)", "",
-                  "| setting | InfoM adj | InfoC adj | InfoE adj | MIG adj | InfoM | InfoE | "
-                  "PSNR (dB) | active latents | s per run |",
-                  "|---|---|---|---|---|---|---|---|---|---|"]
-        for setting in SETTINGS:
-            r = [x for x in runs if x["setting"] == setting]
-            if not r:
-                continue
-            lines.append(
-                f"| {setting} | {_cell(x['infom_adjusted'] for x in r)} | "
-                f"{_cell(x['infoc_adjusted'] for x in r)} | "
-                f"{_cell(x['infoe_adjusted'] for x in r)} | "
-                f"{_cell(x['mig_adjusted'] for x in r)} | {_cell(x['infom'] for x in r)} | "
-                f"{_cell(x['infoe'] for x in r)} | {_cell((x['psnr'] for x in r), 1)} | "
-                f"{_cell((x['active_latents'] for x in r), 1)} | "
-                f"{_cell((x['seconds'] for x in r), 0)} |"
-            )
+        if runs:
+            lines += ["", f"### {class_name} {size}×{size} ({n_train:,} training, {n_test:,} "
+                      "held-out images)", "", *table(runs, SETTINGS)]
     return "\n".join(lines)
 
 
@@ -151,23 +149,19 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--summarise", action="store_true")
     args = parser.parse_args()
-    from _report import append_row, read_rows, write_section
+    from _report import read_rows, run_jobs, write_section
+
+    def summarise():
+        write_section("recipe_sweep", section(read_rows(RESULTS)))
 
     done = {(r["dataset"], r["setting"], int(r["seed"])) for r in read_rows(RESULTS)}
     todo = [(d, s, seed) for seed in SEEDS for d in DATASETS for s in SETTINGS
             if (d, s, seed) not in done]
-    if not args.summarise and todo:
-        os.environ.setdefault("OMP_NUM_THREADS", "1")
-        with ProcessPoolExecutor(args.workers) as pool:
-            futures = {pool.submit(run, *job): job for job in todo}
-            for future in as_completed(futures):
-                row = future.result()
-                append_row(RESULTS, row, COLUMNS)
-                print({k: row[k] for k in ("dataset", "setting", "seed", "seconds",
-                                           "infom_adjusted", "infoe_adjusted", "psnr")},
-                      flush=True)
-                write_section("recipe_sweep", section(read_rows(RESULTS)))
-    write_section("recipe_sweep", section(read_rows(RESULTS)))
+    if not args.summarise:
+        run_jobs(run, todo, workers=args.workers, csv_path=RESULTS, columns=COLUMNS,
+                 after_each=summarise, shown=("dataset", "setting", "seed", "seconds",
+                                              "infom_adjusted", "infoe_adjusted", "psnr"))
+    summarise()
 
 
 if __name__ == "__main__":

@@ -26,11 +26,9 @@ Run: ``.venv/bin/python benchmarks/study.py [--workers 2] [--datasets squares ..
 
 import argparse
 import math
-import os
 import statistics
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -98,13 +96,9 @@ def run(dataset, model_name, seed):
 
 # -------------------------------------------------------------------------- summaries
 def _mean(rows, key, digits=2):
-    values = [float(r[key]) for r in rows if r.get(key) not in ("", "nan", None)]
-    values = [v for v in values if not math.isnan(v)]
-    if not values:
-        return "–"
-    mean = statistics.mean(values)
-    spread = f" ± {statistics.stdev(values):.{digits}f}" if len(values) > 1 else ""
-    return f"{mean:.{digits}f}{spread}"
+    from _report import mean_cell
+
+    return mean_cell([r.get(key) for r in rows], digits, spread="std")
 
 
 SUMMARY = [("InfoM adj", "InfoM adj"), ("InfoC adj", "InfoC adj"), ("InfoE adj", "InfoE adj"),
@@ -201,27 +195,17 @@ def main():
     parser.add_argument("--summarise", action="store_true")
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
-    from _report import append_row, read_rows
+    from _report import read_rows, run_jobs
 
     if not args.summarise:
         done = {(r["dataset"], r["model"], int(r["seed"]))
                 for dataset in DATASETS for r in read_rows(RESULTS / f"study_{dataset}.csv")}
         todo = [(d, m, s) for s in args.seeds for d in (args.datasets or DATASETS)
                 for m in (args.models or MODELS) if (d, m, s) not in done]
-        os.environ.setdefault("OMP_NUM_THREADS", "1")
-        with ProcessPoolExecutor(args.workers) as pool:
-            futures = {pool.submit(run, *job): job for job in todo}
-            for future in as_completed(futures):
-                row = future.result()
-                path = RESULTS / f"study_{row['dataset']}.csv"
-                columns = list(row)
-                existing = read_rows(path)
-                if existing:
-                    columns = list(existing[0])
-                append_row(path, row, columns)
-                print({k: row[k] for k in ("dataset", "model", "seed", "seconds", "InfoM adj",
-                                           "InfoE adj", "PSNR")}, flush=True)
-                summarise()
+        run_jobs(run, todo, workers=args.workers, after_each=summarise,
+                 csv_path=lambda row: RESULTS / f"study_{row['dataset']}.csv",
+                 shown=("dataset", "model", "seed", "seconds", "InfoM adj", "InfoE adj",
+                        "PSNR"))
     summarise()
 
 
