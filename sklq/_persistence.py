@@ -92,8 +92,8 @@ def save(estimator, path, *, training_state=True):
     training_state : bool, default=True
         Also store the optimizer state, step counters and random generator state, so that
         the loaded model continues training with ``warm_start=True`` exactly as the saved
-        one would. False writes about a third of the bytes (Adam keeps two values per
-        weight).
+        one would. False writes less than half the bytes (Adam keeps two values per
+        weight: the demo's QLAE file is 1.3 MB instead of 3.0 MB).
 
     Raises
     ------

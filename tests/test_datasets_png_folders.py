@@ -210,3 +210,16 @@ def test_a_corrupt_cache_is_named(falcor):
     (folder / "sklq-cache" / "images_64.npy").write_bytes(b"garbage")
     with pytest.raises(ValueError, match="images_64.npy' is unreadable .*delete it"):
         load_falcor3d(folder, progress=False)
+
+
+def test_a_damaged_partial_conversion_starts_again(falcor):
+    folder, _, _ = falcor
+    expected, _ = load_falcor3d(folder, cache=False, progress=False)
+    cache = folder / "sklq-cache"
+    cache.mkdir()
+    (cache / "images_64.npy.partial").write_bytes(b"not a numpy file")
+    signature = _png_folders._signature(folder, _png_folders.FALCOR3D, 10, 64)
+    (cache / "images_64.progress.json").write_text(json.dumps({"signature": signature,
+                                                               "done": 4}))
+    X, _ = load_falcor3d(folder, progress=False)
+    np.testing.assert_array_equal(X, expected)

@@ -167,11 +167,14 @@ def _cached_images(spec, path, cache_dir, n_images, image_size, n_jobs, progress
     record = _read_json(progress_file)
     done = 0
     if partial.is_file() and record and record.get("signature") == signature:
-        images = np.lib.format.open_memmap(partial, mode="r+")
-        if images.shape == shape and images.dtype == np.uint8:
+        try:  # resume; a damaged partial file is simply converted again
+            images = np.lib.format.open_memmap(partial, mode="r+")
+        except (ValueError, OSError):
+            images = None
+        if images is not None and images.shape == shape and images.dtype == np.uint8:
             done = int(record.get("done", 0))
         else:
-            del images
+            images = None
     if done == 0:
         images = np.lib.format.open_memmap(partial, mode="w+", dtype=np.uint8, shape=shape)
     bar = Progress(f"{spec.name} into {final}", n_images, progress, verb="Converting",
