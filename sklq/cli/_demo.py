@@ -11,6 +11,7 @@ from ._commands import _describe
 from ._files import _output_dir
 from ._report import (
     CHANCE_NOTE,
+    _codebook_usage,
     _figures,
     _latent_rows,
     _markdown_table,
@@ -81,25 +82,14 @@ def _train_side_by_side(models, X, minutes, threads):
     return [(load(io.BytesIO(data)), seconds, stopped) for data, seconds, stopped in results]
 
 
-class _Stopped:
-    """What :func:`~sklq.cli._report._training_record` reads of a time budget."""
-
-    def __init__(self, stopped):
-        self.stopped_ = stopped
-
-
 # ---------------------------------------------------------------------------- report
-def _metric_values(evaluation):
-    """``{metric: {"value", "chance", "adjusted"}}`` of an evaluation, JSON-ready."""
-    return evaluation.to_dict()["metrics"]
+def _headline(metrics):
+    """One sentence stating the measured differences between the QLAE and the AE, from each
+    model's ``{metric: {"value", "chance", "adjusted"}}``."""
+    qlae, ae = metrics["QLAE"], metrics["AE"]
 
-
-def _headline(results):
-    """One sentence stating the measured differences between the QLAE and the AE."""
-    qlae, ae = (results[name]["metrics"] for name in ("QLAE", "AE"))
-
-    def adjusted(metrics, name):
-        return metrics[name]["adjusted"]
+    def adjusted(model_metrics, name):
+        return model_metrics[name]["adjusted"]
 
     infom = adjusted(qlae, "infom") - adjusted(ae, "infom")
     infoe = adjusted(qlae, "infoe") - adjusted(ae, "infoe")
@@ -132,14 +122,12 @@ def _side_by_side_rows(evaluations):
     return rows
 
 
-def _write_demo_report(out, *, title, intro, headline, evaluations, models, X, records,
-                       figures, model_files):
-    results = {name: {"metrics": _metric_values(evaluation)}
-               for name, evaluation in evaluations.items()}
+def _write_demo_report(out, *, title, intro, headline, evaluations, summaries, models, X,
+                       records, figures, model_files):
     metrics_json = {
         "headline": headline,
-        "models": {name: result["metrics"] for name, result in results.items()},
-        "evaluations": {name: evaluation.to_dict() for name, evaluation in evaluations.items()},
+        "models": {name: summary["metrics"] for name, summary in summaries.items()},
+        "evaluations": summaries,
         "training": records,
         "model_files": model_files,
         "figures": sorted(name for model_figures in figures.values() for name in model_figures),
@@ -160,13 +148,7 @@ def _write_demo_report(out, *, title, intro, headline, evaluations, models, X, r
                                   _metric_rows(evaluation)), "",
                   *[f"Warning: {note}\n" for note in evaluation.warnings]]
     for name, evaluation in evaluations.items():
-        model = models[name]
-        usage = None
-        codebook = getattr(model, "codebook_", None)
-        if codebook is not None:
-            used = model.encode(X, output="indices")
-            usage = [f"{len(np.unique(used[:, j]))}/{codebook.shape[1]}"
-                     for j in range(used.shape[1])]
+        usage = _codebook_usage(models[name], X)
         lines += [f"## What each latent captures: {name}", "",
                   _markdown_table(("latent", "active", "codebook values used",
                                    "shares most information with", "runner-up"),
@@ -233,8 +215,7 @@ def run_demo(args):
     records = {}
     for name, (model, seconds, stopped) in zip(models, trained, strict=True):
         models[name] = model
-        records[name] = _training_record(model, seconds, _Stopped(stopped), args.minutes,
-                                         len(train))
+        records[name] = _training_record(model, seconds, stopped, args.minutes, len(train))
         print(f"{name}: {_training_sentence(records[name], len(train))}", flush=True)
 
     evaluations = {}
@@ -245,8 +226,8 @@ def run_demo(args):
                                      dci_importance=args.dci or spec["dci"],
                                      random_state=args.seed)
         _print_metrics(evaluations[name])
-    results = {name: {"metrics": _metric_values(e)} for name, e in evaluations.items()}
-    headline = _headline(results)
+    summaries = {name: evaluation.to_dict() for name, evaluation in evaluations.items()}
+    headline = _headline({name: summary["metrics"] for name, summary in summaries.items()})
     print("\n" + headline, flush=True)
 
     model_files = {name: f"{name.lower()}.sklq" for name in models}
@@ -270,7 +251,8 @@ def run_demo(args):
     ]
     _write_demo_report(out, title=f"sklq demo: a QLAE and an autoencoder on "
                        f"{args.dataset.capitalize()}", intro=intro, headline=headline,
-                       evaluations=evaluations, models=models, X=X[test], records=records,
+                       evaluations=evaluations, summaries=summaries, models=models,
+                       X=X[test], records=records,
                        figures=figures, model_files=model_files)
     print(f"\nReport written to {out / 'report.md'} (figures, metrics.json and the models "
           f"{', '.join(model_files.values())} beside it).")

@@ -145,6 +145,15 @@ CHANCE_NOTE = (
 )
 
 
+def _codebook_usage(model, X):
+    """Per latent, ``"used/size"`` codebook values on ``X``; None for continuous latents."""
+    codebook = getattr(model, "codebook_", None)
+    if codebook is None:
+        return None
+    used = model.encode(X, output="indices")
+    return [f"{len(np.unique(used[:, j]))}/{codebook.shape[1]}" for j in range(used.shape[1])]
+
+
 def _write_report(out, *, title, intro, evaluation, model, X, training, figures, model_file):
     metrics_json = evaluation.to_dict()
     metrics_json["training"] = training
@@ -153,12 +162,7 @@ def _write_report(out, *, title, intro, evaluation, model, X, training, figures,
     (out / "metrics.json").write_text(json.dumps(metrics_json, indent=2, allow_nan=False)
                                       + "\n")
 
-    codebook = getattr(model, "codebook_", None)
-    usage = None
-    if codebook is not None:
-        used = model.encode(X, output="indices")
-        usage = [f"{len(np.unique(used[:, j]))}/{codebook.shape[1]}"
-                 for j in range(used.shape[1])]
+    usage = _codebook_usage(model, X)
     lines = [f"# {title}", "", *intro, "", "## Metrics", "",
              f"On {evaluation.n_samples:,} held-out images. DCI uses "
              f"`importance=\"{evaluation.dci_importance}\"`"
@@ -188,7 +192,8 @@ def _write_report(out, *, title, intro, evaluation, model, X, training, figures,
     (out / "report.md").write_text("\n".join(lines))
 
 
-def _training_record(model, seconds, budget, minutes, n_train):
+def _training_record(model, seconds, stopped, minutes, n_train):
+    """The training facts of a report; ``stopped``: whether the time budget ended it."""
     epochs = int(model.n_iter_)
     steps_per_epoch = math.ceil(n_train / model.batch_size)
     steps = epochs * steps_per_epoch
@@ -197,7 +202,7 @@ def _training_record(model, seconds, budget, minutes, n_train):
         "steps": steps, "seconds": round(seconds, 1),
         "steps_per_second": round(steps / seconds, 1) if seconds > 0 else None,
         "budget_minutes": minutes,
-        "stopped_by_budget": bool(budget is not None and budget.stopped_),
+        "stopped_by_budget": bool(stopped),
     }
     if minutes and seconds > 0:
         record["budget_steps_estimate"] = int(minutes * 60 * steps / seconds)

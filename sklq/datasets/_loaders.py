@@ -130,13 +130,16 @@ def _select(n_total, n_samples, random_state):
     return np.asarray(rng.choice(n_total, size=n_samples, replace=False), dtype=np.int64)
 
 
-def _to_nchw(images, index, dtype, *, scale):
-    """Copy ``images[index]`` (``(N, H, W)`` or ``(N, H, W, C)``) into an ``(n, C, H, W)`` array.
+def _to_nchw(images, index, dtype, *, scale, channels_first=False):
+    """Copy ``images[index]`` (``(N, H, W)`` or ``(N, H, W, C)``, or ``(N, C, H, W)`` with
+    ``channels_first``) into an ``(n, C, H, W)`` array (all images when ``index`` is None).
 
     Works chunk by chunk, so only the output (plus one chunk) is held in memory.
     """
     n = images.shape[0] if index is None else len(index)
-    if images.ndim == 3:
+    if channels_first:
+        shape = (n, *images.shape[1:])
+    elif images.ndim == 3:
         shape = (n, 1, *images.shape[1:])
     else:
         shape = (n, images.shape[3], *images.shape[1:3])
@@ -150,7 +153,8 @@ def _to_nchw(images, index, dtype, *, scale):
             order = np.argsort(chunk)  # read rows in increasing order (h5py needs it)
             block = np.empty((stop - start, *images.shape[1:]), dtype=images.dtype)
             block[order] = images[chunk[order]]
-        block = block[:, None] if block.ndim == 3 else block.transpose(0, 3, 1, 2)
+        if not channels_first:
+            block = block[:, None] if block.ndim == 3 else block.transpose(0, 3, 1, 2)
         if scale != 1 and block.size and block.max() > 1:
             raise ValueError(f"binary images must hold 0 and 1 only, found {block.max()}.")
         if dtype == np.uint8:

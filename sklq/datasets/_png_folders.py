@@ -18,7 +18,7 @@ import numpy as np
 
 from .._docstrings import fill_doc
 from ._base import _check_dtype
-from ._loaders import _select
+from ._loaders import _select, _to_nchw
 from ._progress import Progress
 
 FALCOR3D_FACTOR_NAMES = (
@@ -208,24 +208,6 @@ def _open_cache(file, shape):
 
 
 # ----------------------------------------------------------------------------- loader
-def _gather(images, index, dtype):
-    """``images[index]`` (all when None) in memory, as uint8 or float32 in [0, 1]."""
-    n = len(images) if index is None else len(index)
-    out = np.empty((n, *images.shape[1:]), dtype=dtype)
-    for start in range(0, n, CONVERT_CHUNK):
-        stop = min(start + CONVERT_CHUNK, n)
-        if index is None:
-            block = np.asarray(images[start:stop])
-        else:
-            block = images[np.sort(index[start:stop])]
-            block = block[np.argsort(np.argsort(index[start:stop]))]
-        if dtype == np.uint8:
-            out[start:stop] = block
-        else:
-            np.multiply(block, np.float32(1 / 255), out=out[start:stop], casting="unsafe")
-    return out
-
-
 def _load(spec, path, *, image_size, dtype, n_samples, random_state, return_info, cache,
           mmap_mode, n_jobs, progress):
     dtype = _check_dtype(dtype)
@@ -259,7 +241,7 @@ def _load(spec, path, *, image_size, dtype, n_samples, random_state, return_info
         if index is None and dtype == np.uint8 and mmap_mode == "r":
             X = images
         else:
-            X = _gather(images, index, dtype)
+            X = _to_nchw(images, index, dtype, scale=1, channels_first=True)
     if index is not None:
         factors, values = factors[index], values[index]
     if not return_info:
