@@ -75,10 +75,10 @@ def mean_cell(values, digits=2, spread="range"):
 
 def run_jobs(run, jobs, *, workers, csv_path, columns=None, after_each=None, shown=()):
     """Run ``run(*job)`` for every job in ``workers`` single-threaded processes, appending each
-    returned row to ``csv_path`` (a path, or a function of the row giving one) as soon as it
-    arrives, so that a study can stop and resume; then call ``after_each()`` (e.g. to
-    rewrite a README section). ``columns`` default to the CSV's own, or the first row's
-    keys; ``shown`` are the keys printed per row."""
+    returned row (a dict, or a list of them) to ``csv_path`` (a path, or a function of the
+    row giving one) as soon as it arrives, so that a study can stop and resume; then call
+    ``after_each()`` (e.g. to rewrite a README section). ``columns`` default to the CSV's
+    own, or the first row's keys; ``shown`` are the keys printed per row."""
     import os
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -88,10 +88,11 @@ def run_jobs(run, jobs, *, workers, csv_path, columns=None, after_each=None, sho
     with ProcessPoolExecutor(workers) as pool:
         futures = [pool.submit(run, *job) for job in jobs]
         for future in as_completed(futures):
-            row = future.result()
-            path = csv_path(row) if callable(csv_path) else csv_path
-            existing = read_rows(path)
-            append_row(path, row, columns or (list(existing[0]) if existing else list(row)))
-            print({key: row[key] for key in shown}, flush=True)
+            result = future.result()
+            for row in [result] if isinstance(result, dict) else result:
+                path = csv_path(row) if callable(csv_path) else csv_path
+                existing = read_rows(path)
+                append_row(path, row, columns or (list(existing[0]) if existing else list(row)))
+                print({key: row[key] for key in shown}, flush=True)
             if after_each is not None:
                 after_each()
