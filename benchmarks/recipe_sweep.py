@@ -6,7 +6,8 @@ sweep measures the QLAE at weight decay 0.1 (the paper's), 0.5, 1 and 2 against 
 autoencoder (the paper's AE, weight decay 0) with the same network, init, precision, batch
 and number of steps, and variants: the reference init; as many latents as factors
 (instead of twice as many); 5 and 20 values per latent; a frozen codebook; learning rate
-3e-3 (the QLAE at weight decay 1, and the AE where it makes sense), on Squares (16 px),
+3e-3 (the QLAE at weight decay 1, and the AE where it makes sense); a cosine learning-rate
+decay to 0 over the run (skorch's ``LRScheduler``, stepped every epoch), on Squares (16 px),
 Scenes and Sprites (32 px), two seeds each, scored on held-out images with ``sklq.evaluate``
 (reference and chance-adjusted metrics).
 
@@ -14,7 +15,8 @@ Two single-threaded worker processes share the 2 cores. Every finished run is ap
 ``benchmarks/results/recipe_sweep.csv`` at once; runs already there are skipped, so the sweep
 can be stopped and resumed. ``--summarise`` rewrites the README section from the CSV.
 
-Run: ``.venv/bin/python benchmarks/recipe_sweep.py [--workers 2] [--summarise]``.
+Run: ``.venv/bin/python benchmarks/recipe_sweep.py [--workers 2] [--datasets squares ...]
+[--settings "QLAE wd 1" ...] [--seeds 0 1] [--summarise]``.
 """
 
 import argparse
@@ -49,6 +51,15 @@ SETTINGS = {
     "QLAE wd 1, lr 3e-3": ("LatentQuantizedAutoencoder",
                            {"weight_decay": 1.0, "learning_rate": 3e-3}),
     "AE, lr 3e-3": ("Autoencoder", {"learning_rate": 3e-3}),
+    "QLAE wd 1, cosine lr": ("LatentQuantizedAutoencoder",
+                             {"weight_decay": 1.0, "lr_schedule": "cosine"}),
+    "QLAE wd 1, 20 values, cosine lr": ("LatentQuantizedAutoencoder",
+                                        {"weight_decay": 1.0, "n_values_per_latent": 20,
+                                         "lr_schedule": "cosine"}),
+    "QLAE wd 1, frozen codebook, cosine lr": ("LatentQuantizedAutoencoder",
+                                              {"weight_decay": 1.0, "learn_codebook": False,
+                                               "lr_schedule": "cosine"}),
+    "AE, cosine lr": ("Autoencoder", {"lr_schedule": "cosine"}),
 }
 SEEDS = (0, 1)
 RESULTS = Path(__file__).with_name("results") / "recipe_sweep.csv"
@@ -76,6 +87,10 @@ def run(dataset, setting, seed, steps=STEPS, settings=None):
     latents_per_factor = params.pop("latents_per_factor", 2)  # the paper's: twice the factors
     batches = -(-n_train // BATCH_SIZE)
     epochs = -(-steps // batches)
+    if params.pop("lr_schedule", None) == "cosine":
+        from skorch.callbacks import LRScheduler
+
+        params["callbacks"] = [LRScheduler(policy="CosineAnnealingLR", T_max=epochs)]
     model = getattr(sklq, estimator_name)(
         latents_per_factor * len(generator.factor_sizes), batch_size=BATCH_SIZE,
         max_epochs=epochs, random_state=seed, **params,
@@ -147,6 +162,9 @@ def section(rows):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--datasets", nargs="+", choices=sorted(DATASETS), default=None)
+    parser.add_argument("--settings", nargs="+", choices=SETTINGS, default=None)
+    parser.add_argument("--seeds", nargs="+", type=int, default=list(SEEDS))
     parser.add_argument("--summarise", action="store_true")
     args = parser.parse_args()
     from _report import read_rows, run_jobs, write_section
@@ -155,8 +173,8 @@ def main():
         write_section("recipe_sweep", section(read_rows(RESULTS)))
 
     done = {(r["dataset"], r["setting"], int(r["seed"])) for r in read_rows(RESULTS)}
-    todo = [(d, s, seed) for seed in SEEDS for d in DATASETS for s in SETTINGS
-            if (d, s, seed) not in done]
+    todo = [(d, s, seed) for seed in args.seeds for d in (args.datasets or DATASETS)
+            for s in (args.settings or SETTINGS) if (d, s, seed) not in done]
     if not args.summarise:
         run_jobs(run, todo, workers=args.workers, csv_path=RESULTS, columns=COLUMNS,
                  after_each=summarise, shown=("dataset", "setting", "seed", "seconds",
