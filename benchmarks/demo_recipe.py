@@ -5,8 +5,9 @@ training and 320 held-out images) for the same number of steps, one process each
 measures candidate QLAE settings at that budget (``STEPS`` steps of batch 64), two seeds
 each, scored on the held-out images with ``sklq.evaluate`` like ``benchmarks/recipe_sweep.py``
 (whose ``run`` it uses): the paper's weight decay 0.1, weight decay 1 and 2, a learning rate
-of 3e-3, 5 values per latent, a frozen codebook and some of their combinations, and the
-autoencoder at both learning rates.
+of 3e-3, 5 values per latent, a frozen codebook (also at the paper's weight decay) and some
+of their combinations, a cosine learning-rate decay, and the autoencoder at both learning
+rates and with the decay.
 
 Every finished run is appended to ``benchmarks/results/demo_recipe.csv`` at once and skipped
 when the script runs again. Run: ``.venv/bin/python benchmarks/demo_recipe.py [--workers 1]``;
@@ -32,6 +33,11 @@ SETTINGS = {
                                                    "learning_rate": 3e-3}),
     "AE": (AE, {}),
     "AE, lr 3e-3": (AE, {"learning_rate": 3e-3}),
+    "QLAE wd 0.1, frozen codebook": (QLAE, {"weight_decay": 0.1, "learn_codebook": False}),
+    "QLAE wd 0.1, frozen codebook, cosine lr": (QLAE, {"weight_decay": 0.1,
+                                                       "learn_codebook": False,
+                                                       "lr_schedule": "cosine"}),
+    "AE, cosine lr": (AE, {"lr_schedule": "cosine"}),
 }
 SEEDS = (0, 1)
 RESULTS = Path(__file__).with_name("results") / "demo_recipe.csv"
