@@ -83,17 +83,13 @@ def run(model_name, seed):
     import torch
 
     torch.set_num_threads(1)
-    from compare_models import DATASETS as GENERATORS
-    from compare_models import evaluate, held_out_split
-    from study import BATCH_SIZE, DATASETS, _factories
+    from compare_models import evaluate
+    from study import BATCH_SIZE, _factories, study_data
 
     from sklq._evaluation import psnr
 
-    image_size, n_train, n_test = DATASETS[DATASET]
-    generator = GENERATORS[DATASET](image_size=image_size)
-    train_factors, test_factors = held_out_split(generator, n_train, n_test, seed)
-    X_train = generator.render(train_factors, dtype="uint8")
-    X_test = generator.render(test_factors, dtype="uint8")
+    generator, train_factors, test_factors, X_train, X_test = study_data(DATASET, seed)
+    n_train = len(X_train)
     mean_image = np.broadcast_to(X_train.mean(axis=0), X_test.shape)
     mean_psnr = psnr(X_test, mean_image)
     batches = math.ceil(n_train / BATCH_SIZE)

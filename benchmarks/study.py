@@ -60,19 +60,27 @@ def _factories(n_latents):
     return factories
 
 
+def study_data(dataset, seed):
+    """The study's generator, training and held-out factors and uint8 images of a seed."""
+    from compare_models import DATASETS as GENERATORS
+    from compare_models import held_out_split
+
+    image_size, n_train, n_test = DATASETS[dataset]
+    generator = GENERATORS[dataset](image_size=image_size)
+    train_factors, test_factors = held_out_split(generator, n_train, n_test, seed)
+    return (generator, train_factors, test_factors, generator.render(train_factors, dtype="uint8"),
+            generator.render(test_factors, dtype="uint8"))
+
+
 def run(dataset, model_name, seed):
     """Train and score one (dataset, model, seed); returns its CSV row."""
     import torch
 
     torch.set_num_threads(1)
-    from compare_models import DATASETS as GENERATORS
-    from compare_models import evaluate, held_out_split
+    from compare_models import evaluate
 
-    image_size, n_train, n_test = DATASETS[dataset]
-    generator = GENERATORS[dataset](image_size=image_size)
-    train_factors, test_factors = held_out_split(generator, n_train, n_test, seed)
-    X_train = generator.render(train_factors, dtype="uint8")
-    X_test = generator.render(test_factors, dtype="uint8")
+    generator, train_factors, test_factors, X_train, X_test = study_data(dataset, seed)
+    n_train = len(X_train)
     batches = math.ceil(n_train / BATCH_SIZE)
     epochs = math.ceil(STEPS / batches)
     model = _factories(2 * len(generator.factor_sizes))[model_name](seed, epochs, BATCH_SIZE)
