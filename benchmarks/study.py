@@ -182,6 +182,9 @@ def section(all_rows):
                   *_table(rows, SUMMARY, [("steps", "steps"), ("s per run", "seconds")]), "",
                   "Reference metrics and their chance levels:", "",
                   *_table(rows, REFERENCE), "",
+                  "Adjusted InfoE of each factor (held-out):", "",
+                  *_table(rows, [(key.removeprefix("InfoE adj "), key) for key in rows[0]
+                                 if key.startswith("InfoE adj ")]), "",
                   f"![{dataset}](images/study_{dataset}.png)"]
         _chart(rows, dataset, ROOT / "docs" / "images" / f"study_{dataset}.png")
     return "\n".join(lines)
