@@ -98,6 +98,10 @@ def run(model_name, seed):
     for target in CHECKPOINTS:
         if model is None:
             model = _factories(2 * len(generator.factor_sizes))[model_name](seed, 1, BATCH_SIZE)
+        # generator steps per epoch: exact when the critic steps of an epoch divide evenly
+        # (Squares: 20 batches, 5 critic steps per generator step)
+        if batches % model.critic_steps_per_generator_step:
+            raise ValueError(f"{batches} batches per epoch do not divide into generator steps")
         per_epoch = batches // model.critic_steps_per_generator_step
         epochs = math.ceil((target - done) / per_epoch)
         model.set_params(max_epochs=epochs, warm_start=done > 0)
