@@ -73,6 +73,26 @@ def mean_cell(values, digits=2, spread="range"):
     return f"{mean:.{digits}f} [{min(numbers):.{digits}f}, {max(numbers):.{digits}f}]"
 
 
+def sweep_arguments(description, *, datasets, name, choices, seeds):
+    """A sweep's command line: ``--workers``, ``--datasets``, ``--<name>`` (the settings or
+    models, among ``choices``), ``--seeds`` (default ``seeds``) and ``--summarise``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--datasets", nargs="+", choices=sorted(datasets), default=None)
+    parser.add_argument(f"--{name}", nargs="+", choices=list(choices), default=None)
+    parser.add_argument("--seeds", nargs="+", type=int, default=list(seeds))
+    parser.add_argument("--summarise", action="store_true")
+    return parser.parse_args()
+
+
+def pending_jobs(args, name, datasets, choices, done):
+    """The (dataset, choice, seed) jobs the parsed ``args`` select that are not in ``done``."""
+    return [(d, c, seed) for seed in args.seeds for d in (args.datasets or datasets)
+            for c in (getattr(args, name) or choices) if (d, c, seed) not in done]
+
+
 def run_jobs(run, jobs, *, workers, csv_path, columns=None, after_each=None, shown=()):
     """Run ``run(*job)`` for every job in ``workers`` single-threaded processes, appending each
     returned row (a dict, or a list of them) to ``csv_path`` (a path, or a function of the

@@ -19,7 +19,6 @@ Run: ``.venv/bin/python benchmarks/recipe_sweep.py [--workers 2] [--datasets squ
 [--settings "QLAE wd 1" ...] [--seeds 0 1] [--summarise]``.
 """
 
-import argparse
 import time
 from pathlib import Path
 
@@ -160,21 +159,16 @@ def section(rows):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--datasets", nargs="+", choices=sorted(DATASETS), default=None)
-    parser.add_argument("--settings", nargs="+", choices=SETTINGS, default=None)
-    parser.add_argument("--seeds", nargs="+", type=int, default=list(SEEDS))
-    parser.add_argument("--summarise", action="store_true")
-    args = parser.parse_args()
-    from _report import read_rows, run_jobs, write_section
+    from _report import pending_jobs, read_rows, run_jobs, sweep_arguments, write_section
+
+    args = sweep_arguments(__doc__.splitlines()[0], datasets=DATASETS, name="settings",
+                           choices=SETTINGS, seeds=SEEDS)
 
     def summarise():
         write_section("recipe_sweep", section(read_rows(RESULTS)))
 
     done = {(r["dataset"], r["setting"], int(r["seed"])) for r in read_rows(RESULTS)}
-    todo = [(d, s, seed) for seed in args.seeds for d in (args.datasets or DATASETS)
-            for s in (args.settings or SETTINGS) if (d, s, seed) not in done]
+    todo = pending_jobs(args, "settings", DATASETS, SETTINGS, done)
     if not args.summarise:
         run_jobs(run, todo, workers=args.workers, csv_path=RESULTS, columns=COLUMNS,
                  after_each=summarise, shown=("dataset", "setting", "seed", "seconds",

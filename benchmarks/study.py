@@ -24,7 +24,6 @@ Run: ``.venv/bin/python benchmarks/study.py [--workers 2] [--datasets squares ..
 [--models QLAE AE ...] [--summarise]``.
 """
 
-import argparse
 import math
 import statistics
 import sys
@@ -198,21 +197,16 @@ def summarise():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--datasets", nargs="+", choices=sorted(DATASETS), default=None)
-    parser.add_argument("--models", nargs="+", choices=MODELS, default=None)
-    parser.add_argument("--seeds", nargs="+", type=int, default=list(SEEDS))
-    parser.add_argument("--summarise", action="store_true")
-    args = parser.parse_args()
     sys.path.insert(0, str(HERE))
-    from _report import read_rows, run_jobs
+    from _report import pending_jobs, read_rows, run_jobs, sweep_arguments
+
+    args = sweep_arguments(__doc__.splitlines()[0], datasets=DATASETS, name="models",
+                           choices=MODELS, seeds=SEEDS)
 
     if not args.summarise:
         done = {(r["dataset"], r["model"], int(r["seed"]))
                 for dataset in DATASETS for r in read_rows(RESULTS / f"study_{dataset}.csv")}
-        todo = [(d, m, s) for s in args.seeds for d in (args.datasets or DATASETS)
-                for m in (args.models or MODELS) if (d, m, s) not in done]
+        todo = pending_jobs(args, "models", DATASETS, MODELS, done)
         run_jobs(run, todo, workers=args.workers, after_each=summarise,
                  csv_path=lambda row: RESULTS / f"study_{row['dataset']}.csv",
                  shown=("dataset", "model", "seed", "seconds", "InfoM adj", "InfoE adj",
