@@ -175,23 +175,32 @@ def _write_demo_report(out, *, title, intro, headline, evaluations, summaries, m
 
 
 # ------------------------------------------------------------------------------- run
+def demo_data(dataset, seed):
+    """The demo's data: ``(generator, X, factors, train, test)`` for a name of
+    :data:`DEMO_DATASETS` and a seed, ``train`` and ``test`` the row indices of ``X`` (uint8
+    images) that train both models and that every number of the report is measured on."""
+    from .. import datasets
+
+    spec = DEMO_DATASETS[dataset]
+    cls = {"squares": datasets.Squares, "sprites": datasets.Sprites,
+           "scenes": datasets.Scenes}[dataset]
+    data = cls(image_size=spec["image_size"])
+    X, factors = data.make(spec["n_samples"], dtype="uint8", random_state=seed)
+    order = np.random.default_rng(seed).permutation(len(X))
+    n_test = int(round(len(X) * DEMO_TEST_FRACTION))
+    return data, X, factors, order[n_test:], order[:n_test][:MAX_EVALUATED]
+
+
 def run_demo(args):
     """Train a QLAE and an autoencoder on a built-in dataset side by side, evaluate both on
     the same held-out images and write one report."""
     import sklq
 
-    from .. import datasets, save
+    from .. import save
 
     spec = DEMO_DATASETS[args.dataset]
     out = _output_dir(args.out)
-    cls = {"squares": datasets.Squares, "sprites": datasets.Sprites,
-           "scenes": datasets.Scenes}[args.dataset]
-    data = cls(image_size=spec["image_size"])
-    X, factors = data.make(spec["n_samples"], dtype="uint8", random_state=args.seed)
-    rng = np.random.default_rng(args.seed)
-    order = rng.permutation(len(X))
-    n_test = int(round(len(X) * DEMO_TEST_FRACTION))
-    test, train = order[:n_test][:MAX_EVALUATED], order[n_test:]
+    data, X, factors, train, test = demo_data(args.dataset, args.seed)
     shape = "x".join(str(s) for s in X.shape[1:])
     grid = "the whole grid" if spec["n_samples"] is None else (
         f"a random {len(X):,} of its {data.n_samples:,} grid points")
