@@ -2,10 +2,10 @@
 
 Every model (the eight estimators, the QLAE ablations of ``compare_models.model_factories`` —
 no weight decay, frozen codebook, global codebook, 5 and 20 values — and the QLAE with the
-demo's recipe) trains the same network (``network_size="cpu"``, twice as many latents as
-factors) for ``STEPS`` optimiser steps of batch 64 (critic steps for the InfoGANs: a fifth
-of them are generator steps) on the same training sample, one torch thread each. Each run
-is scored by ``sklq.evaluate`` twice, side by side:
+frozen codebook at weight decay 1) trains the same network (``network_size="cpu"``, twice
+as many latents as factors) for ``STEPS`` optimiser steps of batch 64 (critic steps for
+the InfoGANs: a fifth of them are generator steps) on the same training sample, one torch
+thread each. Each run is scored by ``sklq.evaluate`` twice, side by side:
 
 * on held-out images of the factor grid, disjoint from the training sample (sklq's
   protocol), and
@@ -36,8 +36,9 @@ STEPS, BATCH_SIZE, TRAIN_EVALUATED = 5000, 64, 10_000
 #: dataset -> (image size, training images, held-out images)
 DATASETS = {"squares": (16, 1_280, 320), "scenes": (32, 20_000, 5_000),
             "sprites": (32, 20_000, 5_000)}
-#: the demo's QLAE settings (sklq.cli._demo.DEMO_MODELS), as one more model
-RECIPE = "QLAE, demo recipe"
+#: one more model: the frozen codebook at weight decay 1 (the demo's QLAE until the
+#: demo's budget study, ``demo_budget.py``, moved it to the frozen codebook at 0.1)
+RECIPE = "QLAE, wd 1, frozen codebook"
 MODELS = ["QLAE", RECIPE, "QLAE, weight_decay=0", "QLAE, frozen codebook",
           "QLAE, global codebook", "QLAE, 5 values", "QLAE, 20 values", "AE", "β-VAE",
           "β-TCVAE", "BioAE", "VQ-VAE", "QLInfoWGAN-GP", "InfoWGAN-GP"]
@@ -50,12 +51,11 @@ def _factories(n_latents):
     from compare_models import model_factories
 
     import sklq
-    from sklq.cli._demo import DEMO_MODELS
 
     factories = model_factories(n_latents)
-    _, estimator, params = DEMO_MODELS[0]
-    factories[RECIPE] = lambda seed, epochs, batch: getattr(sklq, estimator)(
-        n_latents, max_epochs=epochs, batch_size=batch, random_state=seed, **params)
+    factories[RECIPE] = lambda seed, epochs, batch: sklq.LatentQuantizedAutoencoder(
+        n_latents, weight_decay=1.0, learn_codebook=False, max_epochs=epochs,
+        batch_size=batch, random_state=seed)
     return factories
 
 

@@ -82,7 +82,7 @@ def build_parser():
                            "stops after the epoch that would pass it (default: 3)")
     demo.add_argument("--epochs", type=_positive(int, "--epochs"), default=None,
                       help="maximum passes over the training images (default: per dataset, "
-                           "squares 560, sprites 60, scenes 60)")
+                           "squares 250, sprites 60, scenes 60)")
     demo.add_argument("--out", default="sklq-demo", metavar="DIR",
                       help="report folder (default: ./sklq-demo)")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
