@@ -23,7 +23,8 @@ from ._report import (
 )
 
 #: Built-in datasets of ``sklq demo``: generator settings, grid subset and model size.
-#: ``epochs`` is the most the models may train (the time budget usually ends them first).
+#: ``epochs`` is the most the models may train (the time budget ends them first where a
+#: machine is too slow for it: Squares' 250 epochs take about 100 s of the 3 minutes here).
 DEMO_DATASETS = {
     "squares": dict(
         image_size=16, n_samples=None, n_latents=8, batch_size=64, epochs=250, dci="gbt",
