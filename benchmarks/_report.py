@@ -73,6 +73,44 @@ def mean_cell(values, digits=2, spread="range"):
     return f"{mean:.{digits}f} [{min(numbers):.{digits}f}, {max(numbers):.{digits}f}]"
 
 
+def checkpoint_table(rows, models, step_key, step_label, columns, spread="range"):
+    """Markdown table lines of runs scored along their training: one line per model (in
+    the order of ``models``) and step count (``rows``' ``step_key``), each cell the
+    :func:`mean_cell` of a ``(label, key, digits)`` of ``columns`` over the seeds."""
+    lines = [f"| model | {step_label} | seeds | "
+             + " | ".join(label for label, _, _ in columns) + " |",
+             "|---" * (len(columns) + 3) + "|"]
+    for model in models:
+        for steps in sorted({int(r[step_key]) for r in rows if r["model"] == model}):
+            r = [x for x in rows if x["model"] == model and int(x[step_key]) == steps]
+            cells = [mean_cell([x.get(key) for x in r], digits, spread)
+                     for _, key, digits in columns]
+            lines.append(f"| {model} | {steps:,} | {len(r)} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def run_checkpointed(description, run, *, models, seeds, results, step_key, last, summarise,
+                     shown):
+    """The command line of a script that scores each (model, seed) fit at several step
+    counts: ``--workers``, ``--seeds`` (default ``seeds``), ``--summarise``. Runs the
+    (model, seed) jobs without a row at ``last`` steps (``step_key``) in ``results``, then
+    ``summarise()``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seeds", nargs="+", type=int, default=list(seeds))
+    parser.add_argument("--summarise", action="store_true")
+    args = parser.parse_args()
+    if not args.summarise:
+        done = {(r["model"], int(r["seed"])) for r in read_rows(results)
+                if int(r[step_key]) >= last}
+        todo = [(m, s) for s in args.seeds for m in models if (m, s) not in done]
+        run_jobs(run, todo, workers=args.workers, csv_path=results, after_each=summarise,
+                 shown=shown)
+    summarise()
+
+
 def sweep_arguments(description, *, datasets, name, choices, seeds):
     """A sweep's command line: ``--workers``, ``--datasets``, ``--<name>`` (the settings or
     models, among ``choices``), ``--seeds`` (default ``seeds``) and ``--summarise``."""

@@ -15,7 +15,6 @@ Run: ``.venv/bin/python benchmarks/demo_budget.py [--workers 2] [--seeds 0 1]
 [--summarise]``.
 """
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -71,12 +70,12 @@ def run(model_name, seed):
 
 
 def section(rows):
-    from _report import machine_summary, mean_cell
+    from _report import checkpoint_table, machine_summary
 
-    columns = [("InfoM adj", "infom adjusted"), ("InfoC adj", "infoc adjusted"),
-               ("InfoE adj", "infoe adjusted"), ("MIG adj", "mig adjusted"),
-               ("InfoM", "infom value"), ("PSNR", "psnr value"), ("s", "seconds")]
-    lines = [
+    columns = [("InfoM adj", "infom adjusted", 2), ("InfoC adj", "infoc adjusted", 2),
+               ("InfoE adj", "infoe adjusted", 2), ("MIG adj", "mig adjusted", 2),
+               ("InfoM", "infom value", 2), ("PSNR", "psnr value", 1), ("s", "seconds", 1)]
+    return "\n".join([
         "## The demo's models by training steps (`benchmarks/demo_budget.py`)",
         "",
         "`make demo`'s own split (Squares, 1,280 training and 320 held-out images), batch 64, "
@@ -85,37 +84,23 @@ def section(rows):
         f"{', '.join(map(str, SEEDS))}. Rows: `benchmarks/results/demo_budget.csv`. "
         f"Measured on {machine_summary()}.",
         "",
-        "| model | steps | seeds | " + " | ".join(label for label, _ in columns) + " |",
-        "|---" * (len(columns) + 3) + "|",
-    ]
-    for model in MODELS:
-        for steps in sorted({int(r["steps"]) for r in rows if r["model"] == model}):
-            r = [x for x in rows if x["model"] == model and int(x["steps"]) == steps]
-            cells = [mean_cell([x.get(key) for x in r], 1 if key.startswith(("psnr", "sec"))
-                               else 2) for _, key in columns]
-            lines.append(f"| {model} | {steps:,} | {len(r)} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+        *checkpoint_table(rows, MODELS, "steps", "steps", columns),
+    ])
+
+
+def summarise():
+    from _report import read_rows, write_section
+
+    write_section("demo_budget", section(read_rows(RESULTS)))
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--seeds", nargs="+", type=int, default=list(SEEDS))
-    parser.add_argument("--summarise", action="store_true")
-    args = parser.parse_args()
-    from _report import read_rows, run_jobs, write_section
+    from _report import run_checkpointed
 
-    def summarise():
-        write_section("demo_budget", section(read_rows(RESULTS)))
-
-    if not args.summarise:
-        done = {(r["model"], int(r["seed"])) for r in read_rows(RESULTS)
-                if int(r["steps"]) >= CHECKPOINTS[-1]}
-        todo = [(m, s) for s in args.seeds for m in MODELS if (m, s) not in done]
-        run_jobs(run, todo, workers=args.workers, csv_path=RESULTS, after_each=summarise,
-                 shown=("model", "seed", "steps", "infom adjusted", "infoe adjusted",
-                        "psnr value"))
-    summarise()
+    run_checkpointed(
+        __doc__.splitlines()[0], run, models=MODELS, seeds=SEEDS, results=RESULTS,
+        step_key="steps", last=CHECKPOINTS[-1], summarise=summarise,
+        shown=("model", "seed", "steps", "infom adjusted", "infoe adjusted", "psnr value"))
 
 
 if __name__ == "__main__":

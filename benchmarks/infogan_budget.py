@@ -20,7 +20,6 @@ Run: ``.venv/bin/python benchmarks/infogan_budget.py [--workers 2] [--seeds 0]
 [--summarise]``.
 """
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -135,11 +134,11 @@ def _autoencoder_psnr():
 
 
 def section(rows):
-    from _report import machine_summary, mean_cell
+    from _report import checkpoint_table, machine_summary
 
-    columns = [("InfoM adj", 2), ("InfoC adj", 2), ("InfoE adj", 2), ("MIG adj", 2),
-               ("InfoM", 2), ("InfoE", 2), ("PSNR", 1), ("mean image PSNR", 1),
-               ("seconds", 0)]
+    columns = [(key, key, digits) for key, digits in [
+        ("InfoM adj", 2), ("InfoC adj", 2), ("InfoE adj", 2), ("MIG adj", 2), ("InfoM", 2),
+        ("InfoE", 2), ("PSNR", 1), ("mean image PSNR", 1), ("seconds", 0)]]
     lines = [
         "## The InfoGAN pair by generator steps (`benchmarks/infogan_budget.py`)",
         "",
@@ -153,14 +152,9 @@ def section(rows):
         f"column; rows: `benchmarks/results/infogan_budget.csv`. Measured on "
         f"{machine_summary()}.",
         "",
-        "| model | generator steps | seeds | " + " | ".join(c for c, _ in columns) + " |",
-        "|---" * (len(columns) + 3) + "|",
+        *checkpoint_table(rows, MODELS, "generator_steps", "generator steps", columns,
+                          spread="std"),
     ]
-    for model in MODELS:
-        for steps in sorted({int(r["generator_steps"]) for r in rows if r["model"] == model}):
-            r = [x for x in rows if x["model"] == model and int(x["generator_steps"]) == steps]
-            cells = [mean_cell([x.get(c) for x in r], d, spread="std") for c, d in columns]
-            lines.append(f"| {model} | {steps:,} | {len(r)} | " + " | ".join(cells) + " |")
     for model in MODELS:
         name = model.replace("-", "_").lower()
         if (IMAGES / f"infogan_budget_{name}.png").exists():
@@ -176,21 +170,13 @@ def summarise():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--seeds", nargs="+", type=int, default=[0])
-    parser.add_argument("--summarise", action="store_true")
-    args = parser.parse_args()
-    from _report import read_rows, run_jobs
+    from _report import run_checkpointed
 
-    if not args.summarise:
-        done = {(r["model"], int(r["seed"])) for r in read_rows(RESULTS)
-                if int(r["generator_steps"]) >= CHECKPOINTS[-1]}
-        todo = [(m, s) for s in args.seeds for m in MODELS if (m, s) not in done]
-        run_jobs(run, todo, workers=args.workers, after_each=summarise, csv_path=RESULTS,
-                 shown=("model", "seed", "generator_steps", "seconds", "InfoM adj",
-                        "InfoE adj", "PSNR", "mean image PSNR"))
-    summarise()
+    run_checkpointed(
+        __doc__.splitlines()[0], run, models=MODELS, seeds=(0,), results=RESULTS,
+        step_key="generator_steps", last=CHECKPOINTS[-1], summarise=summarise,
+        shown=("model", "seed", "generator_steps", "seconds", "InfoM adj", "InfoE adj",
+               "PSNR", "mean image PSNR"))
 
 
 if __name__ == "__main__":
