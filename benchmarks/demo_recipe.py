@@ -1,8 +1,11 @@
-"""The demo's recipe: QLAE settings on Squares at the demo's budget, against the autoencoder.
+"""The demo's recipe: QLAE settings on Squares at 12,000 steps, against the autoencoder.
 
 ``make demo`` trains a QLAE and a plain autoencoder side by side on Squares (16 px, 1,280
-training and 320 held-out images) for the same number of steps, one process each. This
-measures candidate QLAE settings at that budget (``STEPS`` steps of batch 64), two seeds
+training and 320 held-out images) for the same number of steps, one process each; it used
+to train about 12,000 (its settings now come from ``benchmarks/demo_budget.py``, which
+scores them along the training on the demo's own split). This measures candidate QLAE
+settings at that former budget (``STEPS`` steps of batch 64, on
+``recipe_sweep.run``'s sample of the grid), two seeds
 each, scored on the held-out images with ``sklq.evaluate`` like ``benchmarks/recipe_sweep.py``
 (whose ``run`` it uses): the paper's weight decay 0.1, weight decay 1 and 2, a learning rate
 of 3e-3, 5 values per latent, a frozen codebook (also at the paper's weight decay) and some
