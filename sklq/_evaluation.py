@@ -11,6 +11,7 @@ import pandas as pd
 from ._checks import check_seed
 from ._out_of_core import CHUNK_BYTES, is_out_of_core, row_chunks
 from .metrics import dci, infomec, mig
+from .metrics._infomec import check_infoe_features
 from .metrics._names import METRICS
 
 #: Rows of ``X`` read at a time for the PSNRs: their float64 copies are 8x this size.
@@ -106,6 +107,8 @@ class Evaluation:
         Whether InfoMEC scored the latents as discrete codes.
     dci_importance : str
         The DCI importance estimator used.
+    infoe_features : str
+        What InfoE's regressions saw of discrete latents (``"one-hot"`` or ``"values"``).
     seconds : float
         Time the evaluation took.
     warnings : list of str
@@ -124,6 +127,7 @@ class Evaluation:
     discrete_latents: bool
     dci_importance: str
     seconds: float
+    infoe_features: str = "one-hot"
     warnings: list = field(default_factory=list)
     results: dict = field(default_factory=dict, repr=False)
 
@@ -146,7 +150,7 @@ class Evaluation:
             ``metrics`` (``{name: {"value", "chance", "adjusted"}}``), ``nmi`` and
             ``nmi_adjusted`` (lists of rows, factors x latents), ``latents`` (list of
             per-latent records), ``factor_names``, ``n_samples``, ``discrete_latents``,
-            ``dci_importance``, ``seconds`` and ``warnings``.
+            ``dci_importance``, ``infoe_features``, ``seconds`` and ``warnings``.
         """
         return {
             "metrics": {
@@ -164,6 +168,7 @@ class Evaluation:
             "n_samples": int(self.n_samples),
             "discrete_latents": bool(self.discrete_latents),
             "dci_importance": self.dci_importance,
+            "infoe_features": self.infoe_features,
             "seconds": round(float(self.seconds), 2),
             "warnings": list(self.warnings),
         }
@@ -213,6 +218,7 @@ def evaluate(
     dci_importance="hist",
     random_state=None,
     n_jobs=None,
+    infoe_features="one-hot",
 ):
     """Every disentanglement metric of a fitted model, with chance levels, in one call.
 
@@ -239,6 +245,10 @@ def evaluate(
         DCI's split; pass an int for reproducible numbers.
     n_jobs : int, default=None
         joblib workers for the metrics.
+    infoe_features : {"one-hot", "values"}, default="one-hot"
+        What InfoE's regressions see of discrete latents: one-hot indicators (the
+        reference) or the standardised values, as the paper's training-time code (see
+        :func:`sklq.metrics.infomec`).
 
     Returns
     -------
@@ -251,7 +261,7 @@ def evaluate(
     ------
     ValueError
         If ``factor_names`` does not have one name per factor, or the metrics reject the
-        inputs (lengths differ, NaN, a constant factor, ...).
+        inputs (lengths differ, NaN, a constant factor, an unknown ``infoe_features``, ...).
 
     See Also
     --------
@@ -285,6 +295,7 @@ def evaluate(
     [0.98, 0.5, 1.0]
     """
     start = time.perf_counter()
+    check_infoe_features(infoe_features)
     latents = np.asarray(estimator.transform(X))
     if latents.ndim == 1:
         latents = latents.reshape(-1, 1)
@@ -302,7 +313,7 @@ def evaluate(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         info = infomec(factors, latents, adjust_for_chance=True, random_state=seed,
-                       n_jobs=n_jobs)
+                       n_jobs=n_jobs, infoe_features=infoe_features)
         dci_result = dci(factors, latents, importance=dci_importance, random_state=seed,
                          n_jobs=n_jobs)
         mig_result = None
@@ -349,6 +360,7 @@ def evaluate(
         discrete_latents=bool(info.discrete_latents),
         dci_importance=dci_importance,
         seconds=time.perf_counter() - start,
+        infoe_features=infoe_features,
         warnings=notes,
         results={"infomec": info, "dci": dci_result, "mig": mig_result},
     )

@@ -101,6 +101,19 @@ def test_a_fitted_qlae():
     )
     again = sklq.evaluate(model, X[rows], factors[rows], random_state=0)
     pd.testing.assert_frame_equal(again.to_frame(), table)
+    # InfoE on the quantized values (the paper's training-time probe): only InfoE changes
+    values = sklq.evaluate(model, X[rows], factors[rows], random_state=0,
+                           infoe_features="values")
+    expected = infomec(factors[rows], model.transform(X[rows]), adjust_for_chance=True,
+                       random_state=0, infoe_features="values")
+    assert values.to_frame().loc["infoe", "adjusted"] == expected.infoe
+    assert values.to_frame().loc["infoe", "value"] == expected.unadjusted["infoe"]
+    others = ["infom", "infoc", "mig", "psnr"]
+    pd.testing.assert_frame_equal(values.to_frame().loc[others], table.loc[others])
+    assert (values.infoe_features, values.to_dict()["infoe_features"]) == ("values", "values")
+    assert result.to_dict()["infoe_features"] == "one-hot"
+    with pytest.raises(ValueError, match="infoe_features must be one of"):
+        sklq.evaluate(model, X[rows], factors[rows], infoe_features="linear")
 
 
 def test_psnr_by_hand():

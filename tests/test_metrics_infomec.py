@@ -285,3 +285,62 @@ def test_lockstep_fits_match_separate_fits_and_repeat_exactly():
                   Broken(design, checked.codes[:, 1], 5)]
     with pytest.raises(RuntimeError, match="broken objective"):
         _Lockstep(objectives).fit()
+
+
+# ------------------------------------------------------------ InfoE on the values themselves
+def test_infoe_on_values_is_the_continuous_probe_of_the_same_values():
+    rng = np.random.default_rng(5)
+    factors = rng.integers(0, 5, (600, 2))
+    codes = np.c_[np.clip(factors + rng.integers(-1, 2, factors.shape), 0, 4),
+                  rng.integers(0, 3, (600, 2))].astype(float)
+    values = infoe_score(factors, codes, infoe_features="values")
+    # the same standardised columns as the continuous mode, and the reference's there
+    assert values == pytest.approx(infoe_score(factors, codes, discrete_latents=False),
+                                   abs=1e-12)
+    assert values == pytest.approx(infoe_reference(factors, codes, discrete=False), abs=1e-3)
+    # an ordinal code loses little to the one-hot probe (one coefficient per latent
+    # instead of one per value), but it does lose
+    one_hot = infoe_score(factors, codes)
+    assert 0 < one_hot - values < 0.2
+
+
+def test_infoe_on_values_cannot_read_a_factor_no_threshold_separates():
+    # factor 1 at the code values 1 and 2, 0 at 0 and 3: by symmetry the best linear
+    # function of the value is a constant, so InfoE is 0 exactly; one-hot reads it all
+    code = np.repeat(np.arange(4.0), 50)[:, None]
+    inner = ((code == 1) | (code == 2)).astype(int)
+    assert infoe_score(inner, code, infoe_features="values") == pytest.approx(0.0, abs=1e-9)
+    assert infoe_score(inner, code) > 0.999
+
+
+def test_infoe_features_leaves_continuous_latents_alone():
+    rng = np.random.default_rng(6)
+    factors = rng.integers(0, 4, (500, 2))
+    latents = np.c_[factors + rng.normal(0, 0.5, factors.shape), rng.normal(size=(500, 1))]
+    one_hot = infomec(factors, latents, random_state=0)
+    values = infomec(factors, latents, random_state=0, infoe_features="values")
+    assert not values.discrete_latents
+    assert values.infoe == one_hot.infoe
+    assert (one_hot.infoe_features, values.infoe_features) == ("one-hot", "values")
+
+
+def test_infoe_on_values_adjusted_for_chance():
+    rng = np.random.default_rng(7)
+    factors = rng.integers(0, 6, (2000, 3))
+    noise = rng.integers(0, 10, (2000, 6)).astype(float)
+    result = infomec(factors, noise, adjust_for_chance=True, random_state=0,
+                     infoe_features="values")
+    assert abs(result.infoe) <= 0.05
+    assert result.infoe_features == "values"
+    ordinal = np.c_[factors, rng.integers(0, 10, (2000, 3))].astype(float)
+    assert infomec(factors, ordinal, adjust_for_chance=True, random_state=0,
+                   infoe_features="values").infoe > 0.3
+
+
+@pytest.mark.parametrize("bad", ["onehot", "Values", None, 1])
+def test_infoe_features_invalid(bad):
+    factors = np.array([[0], [1]] * 10)
+    with pytest.raises(ValueError, match=r"infoe_features must be one of .*got"):
+        infomec(factors, factors, infoe_features=bad)
+    with pytest.raises(ValueError, match=r"infoe_features must be one of .*got"):
+        infoe_score(factors, factors, infoe_features=bad)

@@ -38,6 +38,8 @@ from ._validation import (
 
 #: ``mutual_info_classif``'s ``n_neighbors`` used by the reference InfoMEC.
 N_NEIGHBORS = 10
+#: the features of InfoE's regressions for discrete latents (see :func:`infomec`)
+INFOE_FEATURES = ("one-hot", "values")
 #: The reference logistic regression's ``max_iter`` and ``tol``.
 MAX_ITER = 100
 TOL = 1e-4
@@ -78,6 +80,9 @@ class InfoMECResult:
         Explicitness of each factor (InfoE is their mean).
     discrete_latents : bool
         Whether the latents were treated as discrete.
+    infoe_features : str
+        The features of InfoE's regressions: ``"one-hot"`` or ``"values"`` (see
+        :func:`infomec`).
     adjusted_for_chance : bool
         Whether ``infom``, ``infoc``, ``infoe`` and ``infoe_per_factor`` are the
         chance-adjusted variants (``infomec(..., adjust_for_chance=True)``).
@@ -103,6 +108,7 @@ class InfoMECResult:
     active_latents: np.ndarray
     infoe_per_factor: np.ndarray
     discrete_latents: bool
+    infoe_features: str = "one-hot"
     adjusted_for_chance: bool = False
     unadjusted: dict | None = None
     chance: dict | None = None
@@ -641,8 +647,17 @@ def _cross_validated_explicitness(fold_designs, folds, codes, n_classes, lockste
     return np.maximum(0.0, 1.0 - losses / codes.shape[0] / np.log(n_classes))
 
 
-def _infoe_design(values, discrete):
-    if discrete:
+def check_infoe_features(infoe_features):
+    """Validate ``infoe_features`` (one of :data:`INFOE_FEATURES`)."""
+    if not isinstance(infoe_features, str) or infoe_features not in INFOE_FEATURES:
+        raise ValueError(
+            f"infoe_features must be one of {INFOE_FEATURES}; got {infoe_features!r}."
+        )
+    return infoe_features
+
+
+def _infoe_design(values, discrete, infoe_features="one-hot"):
+    if discrete and infoe_features == "one-hot":
         # the columns of OneHotEncoder().fit_transform(values), as codes per latent
         return _DesignMatrix(*encode_columns(values))
     return _DesignMatrix(StandardScaler().fit_transform(values))
@@ -721,7 +736,7 @@ def _cross_validated_infoe_per_factor(factors, design, rng, n_jobs):
 
 def infomec(
     factors, latents, *, discrete_latents="auto", adjust_for_chance=False, random_state=None,
-    n_jobs=None,
+    n_jobs=None, infoe_features="one-hot",
 ):
     """InfoM, InfoC and InfoE of a representation, with its normalised MI matrix.
 
@@ -764,21 +779,33 @@ def infomec(
     n_jobs : int, default=None
         Number of joblib workers, over latents for the MI matrix and over factors for InfoE.
         None means 1 unless in a ``joblib.parallel_config`` context.
+    infoe_features : {"one-hot", "values"}, default="one-hot"
+        What InfoE's regressions see of discrete latents. ``"one-hot"``: one indicator
+        per value of each latent, as the authors' ``infomec.py`` (the reference; any
+        decoding of a latent's values is linear then). ``"values"``: the standardised
+        latent values themselves, as the authors' training-time code that produced the
+        paper's tables (``explicitness.py`` standardises the QLAE's quantized values
+        and one-hot encodes only integer codes): a factor is explicit when it is a
+        linear function of the values, the same probe continuous latents get, with one
+        coefficient per latent instead of one per value. Continuous latents are
+        standardised either way.
 
     Returns
     -------
     result : InfoMECResult
         ``infom``, ``infoc``, ``infoe`` (floats in [0, 1]), ``nmi`` (factors x latents,
         a DataFrame when names are known), ``active_latents`` (bool mask),
-        ``infoe_per_factor`` and ``discrete_latents``; with ``adjust_for_chance`` also
-        ``unadjusted``, ``chance``, ``nmi_adjusted`` and ``informative_latents``.
+        ``infoe_per_factor``, ``discrete_latents`` and ``infoe_features``; with
+        ``adjust_for_chance`` also ``unadjusted``, ``chance``, ``nmi_adjusted`` and
+        ``informative_latents``.
 
     Raises
     ------
     ValueError
         If the inputs are not 2-D, differ in length, hold fewer than 2 samples or more
         columns than samples, contain NaN/inf, or a factor is constant; or if
-        ``adjust_for_chance`` is not a bool.
+        ``adjust_for_chance`` is not a bool, or ``infoe_features`` is not one of
+        ``"one-hot"`` and ``"values"``.
 
     See Also
     --------
@@ -804,7 +831,8 @@ def infomec(
 
     InfoE: for each factor, an unpenalised multinomial logistic regression with balanced
     class weights (lbfgs, 100 iterations, as in the reference) is fit on the latents
-    (one-hot if discrete, standardised if continuous) and scored in-sample:
+    (one-hot if discrete, standardised if continuous or with ``infoe_features="values"``)
+    and scored in-sample:
     ``(CE_null - CE) / CE_null``, where ``CE_null = log K`` is the log loss of the
     intercept-only model with balanced class weights (it predicts the uniform distribution).
     sklq standardises the one-hot columns as well: with an intercept that is the same
@@ -848,10 +876,24 @@ def infomec(
     (True, 0.0, 0.0)
     >>> round(adjusted.chance["infom"], 2) > 0.2  # the reference's chance level
     True
+
+    A discrete code whose values encode a factor in order is explicit to a probe on its
+    values as well as to the one-hot one; a factor that no threshold on the values
+    separates is explicit to the one-hot probe only:
+
+    >>> from sklq.metrics import infoe_score
+    >>> factor = np.repeat(np.arange(4), 50)[:, None]
+    >>> round(infoe_score(factor, 2.0 * factor, infoe_features="values"), 2)
+    1.0
+    >>> inner = (factor == 1) | (factor == 2)  # 0, 1, 1, 0 over the code values 0 to 3
+    >>> round(infoe_score(inner, 1.0 * factor), 2)
+    1.0
+    >>> round(infoe_score(inner, 1.0 * factor, infoe_features="values"), 2)
+    0.0
     """
     return _infomec(
         factors, latents, discrete_latents, random_state, n_jobs,
-        adjust_for_chance=adjust_for_chance,
+        adjust_for_chance=adjust_for_chance, infoe_features=infoe_features,
     )
 
 
@@ -897,7 +939,7 @@ def _chance_nmi(factors, prepared, discrete, mi, entropies, active, rng, n_jobs)
 
 def _infomec(
     factors, latents, discrete_latents, random_state, n_jobs, *, nmi=True, infoe=True,
-    adjust_for_chance=False,
+    adjust_for_chance=False, infoe_features="one-hot",
 ):
     """:func:`infomec`, skipping the MI matrix or the logistic regressions when not needed.
 
@@ -907,15 +949,17 @@ def _infomec(
     six to eight times slower (4.2 s instead of 0.55 s on 10,000 rounded-noise codes).
     """
     adjust_for_chance = check_bool_param(adjust_for_chance, "adjust_for_chance")
+    check_infoe_features(infoe_features)
     with threadpool_limits(limits=1, user_api="blas"):
         return _infomec_single_threaded(
             factors, latents, discrete_latents, random_state, n_jobs, nmi, infoe,
-            adjust_for_chance,
+            adjust_for_chance, infoe_features,
         )
 
 
 def _infomec_single_threaded(
-    factors, latents, discrete_latents, random_state, n_jobs, nmi, infoe, adjust_for_chance
+    factors, latents, discrete_latents, random_state, n_jobs, nmi, infoe, adjust_for_chance,
+    infoe_features,
 ):
     factors_checked, latents_checked = check_inputs(factors, latents)
     discrete = resolve_discrete(discrete_latents, latents_checked)
@@ -945,7 +989,7 @@ def _infomec_single_threaded(
         infom = infoc = np.nan
     infoe_per_factor = infoe_adjusted = nan_factors
     if infoe:
-        design = _infoe_design(values, discrete)
+        design = _infoe_design(values, discrete, infoe_features)
         infoe_per_factor = _infoe_per_factor(factors_checked, values, discrete, n_jobs, design)
         if adjust_for_chance:
             shuffled = _shuffled(factors_checked, rng)
@@ -977,6 +1021,7 @@ def _infomec_single_threaded(
             active_latents=active,
             infoe_per_factor=infoe_per_factor,
             discrete_latents=discrete,
+            infoe_features=infoe_features,
         )
     return InfoMECResult(
         infom=adjusted["infom"],
@@ -986,6 +1031,7 @@ def _infomec_single_threaded(
         active_latents=active,
         infoe_per_factor=infoe_adjusted,
         discrete_latents=discrete,
+        infoe_features=infoe_features,
         adjusted_for_chance=True,
         unadjusted=unadjusted,
         chance=chance,
@@ -1075,7 +1121,7 @@ def infoc_score(
 @fill_doc
 def infoe_score(
     factors, latents, *, discrete_latents="auto", adjust_for_chance=False, random_state=None,
-    n_jobs=None,
+    n_jobs=None, infoe_features="one-hot",
 ):
     """Explicitness InfoE of a representation (see :func:`infomec`).
 
@@ -1087,6 +1133,8 @@ def infoe_score(
         reference InfoE is deterministic).
     n_jobs : int, default=None
         Number of joblib workers.
+    infoe_features : {"one-hot", "values"}, default="one-hot"
+        What the regressions see of discrete latents (see :func:`infomec`).
 
     Returns
     -------
@@ -1111,5 +1159,5 @@ def infoe_score(
     """
     return _infomec(
         factors, latents, discrete_latents, random_state, n_jobs, nmi=False,
-        adjust_for_chance=adjust_for_chance,
+        adjust_for_chance=adjust_for_chance, infoe_features=infoe_features,
     ).infoe
