@@ -71,14 +71,14 @@ def study_data(dataset, seed):
             generator.render(test_factors, dtype="uint8"))
 
 
-def run(dataset, model_name, seed):
-    """Train and score one (dataset, model, seed); returns its CSV row."""
+def train(dataset, model_name, seed):
+    """Fit one (dataset, model, seed) of the study, on one torch thread: returns the fitted
+    model, :func:`study_data`'s tuple and the run's first CSV columns (steps, seconds)."""
     import torch
 
     torch.set_num_threads(1)
-    from compare_models import evaluate
-
-    generator, train_factors, test_factors, X_train, X_test = study_data(dataset, seed)
+    data = study_data(dataset, seed)
+    generator, X_train = data[0], data[3]
     n_train = len(X_train)
     batches = math.ceil(n_train / BATCH_SIZE)
     epochs = math.ceil(STEPS / batches)
@@ -91,6 +91,16 @@ def run(dataset, model_name, seed):
     row = {"dataset": dataset, "model": model_name, "seed": seed, "steps": steps,
            "generator_steps": steps // critic_steps if critic_steps else steps,
            "seconds": round(seconds, 1), "precision": model.precision_}
+    return model, data, row
+
+
+def run(dataset, model_name, seed):
+    """Train and score one (dataset, model, seed); returns its CSV row."""
+    from compare_models import evaluate
+
+    model, data, row = train(dataset, model_name, seed)
+    generator, train_factors, test_factors, X_train, X_test = data
+    n_train = len(X_train)
     names = generator.factor_names
     row.update(evaluate(model, X_test, test_factors, "hist", seed, factor_names=names))
     n_scored = min(TRAIN_EVALUATED, n_train)
