@@ -145,12 +145,20 @@ def run_jobs(run, jobs, *, workers, csv_path, columns=None, after_each=None, sho
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     with ProcessPoolExecutor(workers) as pool:
         futures = [pool.submit(run, *job) for job in jobs]
-        for future in as_completed(futures):
-            result = future.result()
-            for row in [result] if isinstance(result, dict) else result:
-                path = csv_path(row) if callable(csv_path) else csv_path
-                existing = read_rows(path)
-                append_row(path, row, columns or (list(existing[0]) if existing else list(row)))
-                print({key: row[key] for key in shown}, flush=True)
-            if after_each is not None:
-                after_each()
+        try:
+            for future in as_completed(futures):
+                result = future.result()
+                for row in [result] if isinstance(result, dict) else result:
+                    path = csv_path(row) if callable(csv_path) else csv_path
+                    existing = read_rows(path)
+                    append_row(path, row,
+                               columns or (list(existing[0]) if existing else list(row)))
+                    print({key: row[key] for key in shown}, flush=True)
+                if after_each is not None:
+                    after_each()
+        except BaseException:
+            # a failed run or row: the queued jobs must not run (and be thrown away) while
+            # the pool shuts down; the ones already running finish
+            for future in futures:
+                future.cancel()
+            raise

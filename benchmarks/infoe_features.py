@@ -10,8 +10,9 @@ next to the study's own numbers for the run (the one-hot column must reproduce t
 check that the refit is the same model). The continuous baselines' InfoE does not depend on
 the probe; their study rows are the comparison.
 
-Per-run rows go to ``benchmarks/results/infoe_features.csv`` as they arrive; the table to
-the "infoe_features" section of ``benchmarks/README.md``.
+Per-run rows go to ``benchmarks/results/infoe_features_<dataset>.csv`` (one per dataset: the
+per-factor columns differ) as they arrive; the table to the "infoe_features" section of
+``benchmarks/README.md``.
 
 Run: ``.venv/bin/python benchmarks/infoe_features.py [--workers 2] [--datasets scenes ...]
 [--models QLAE ...] [--seeds 0 1 2] [--summarise]`` (without ``--models``: the first three
@@ -35,7 +36,12 @@ from _report import (  # noqa: E402
     write_section,
 )
 
-RESULTS = HERE / "results" / "infoe_features.csv"
+
+def results_path(dataset):
+    """The per-run CSV of ``dataset``."""
+    return HERE / "results" / f"infoe_features_{dataset}.csv"
+
+
 DATASETS = ("squares", "scenes", "sprites")
 #: the study's quantized autoencoders, most telling first
 MODELS = ("QLAE", "QLAE, frozen codebook", "QLAE, 5 values", "QLAE, wd 1, frozen codebook",
@@ -86,7 +92,7 @@ def section(rows):
         "own adjusted InfoE of the same run (one-hot), which the refit must reproduce. "
         "Continuous baselines (InfoE independent of the probe) from the study's rows. "
         "Mean [min, max] over seeds; *adj*: chance-adjusted (held-out, 2-fold). Per-run "
-        f"rows: `benchmarks/results/infoe_features.csv`. {machine_summary()}.",
+        f"rows: `benchmarks/results/infoe_features_<dataset>.csv`. {machine_summary()}.",
     ]
     for dataset in DATASETS:
         runs = [r for r in rows if r["dataset"] == dataset]
@@ -124,17 +130,22 @@ def section(rows):
     return "\n".join(lines)
 
 
+def _all_rows():
+    return [row for dataset in DATASETS for row in read_rows(results_path(dataset))]
+
+
 def summarise():
-    write_section("infoe_features", section(read_rows(RESULTS)))
+    write_section("infoe_features", section(_all_rows()))
 
 
 def main():
     args = sweep_arguments(__doc__.splitlines()[0], datasets=DATASETS, name="models",
                            choices=MODELS, seeds=SEEDS)
     if not args.summarise:
-        done = {(r["dataset"], r["model"], int(r["seed"])) for r in read_rows(RESULTS)}
+        done = {(r["dataset"], r["model"], int(r["seed"])) for r in _all_rows()}
         jobs = pending_jobs(args, "models", DATASETS, MODELS[:3], done)  # default: 3 models
-        run_jobs(run, jobs, workers=args.workers, csv_path=RESULTS, after_each=summarise,
+        run_jobs(run, jobs, workers=args.workers,
+                 csv_path=lambda row: results_path(row["dataset"]), after_each=summarise,
                  shown=("dataset", "model", "seed", "InfoE adj one-hot", "InfoE adj values"))
     summarise()
 
