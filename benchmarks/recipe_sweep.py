@@ -10,8 +10,11 @@ and number of steps, and variants: the reference init; as many latents as factor
 decay to 0 over the run (skorch's ``LRScheduler``, stepped every epoch), on Squares (16 px),
 Scenes and Sprites (32 px), two seeds each, scored on held-out images with ``sklq.evaluate``
 (reference and chance-adjusted metrics, and the adjusted InfoE of the quantized values,
-``infoe_features="values"``, for the runs made since that column exists); and the
-reference's own "image" networks at 32 px (Scenes, seed 0).
+``infoe_features="values"``, for the runs made since that column exists). Two more settings
+train the reference's own "image" networks at 32 px; they have not been run yet: a one-off
+timing gave 0.65 s per step on one thread with another training process on the other core
+(0.06–0.3 s for the "cpu" network), i.e. about 55 minutes per 5,000-step run (``--settings
+"QLAE wd 0.1, image network" "AE, image network" --datasets scenes --seeds 0``).
 
 Two single-threaded worker processes share the 2 cores. Every finished run is appended to
 ``benchmarks/results/recipe_sweep.csv`` at once; runs already there are skipped, so the sweep
