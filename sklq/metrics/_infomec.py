@@ -785,10 +785,11 @@ def infomec(
         decoding of a latent's values is linear then). ``"values"``: the standardised
         latent values themselves, as the authors' training-time code that produced the
         paper's tables (``explicitness.py`` standardises the QLAE's quantized values
-        and one-hot encodes only integer codes): a factor is explicit when it is a
-        linear function of the values, the same probe continuous latents get, with one
-        coefficient per latent instead of one per value. Continuous latents are
-        standardised either way.
+        and one-hot encodes only integer codes): the scores are linear in the values,
+        the probe continuous latents get, with one coefficient per latent and class
+        instead of one per value and class, so a factor's value is readable when it
+        takes a contiguous range of a latent's values, not values scattered among
+        others'. Continuous latents are standardised either way.
 
     Returns
     -------
