@@ -298,8 +298,8 @@ def test_infoe_on_values_is_the_continuous_probe_of_the_same_values():
     assert values == pytest.approx(infoe_score(factors, codes, discrete_latents=False),
                                    abs=1e-12)
     assert values == pytest.approx(infoe_reference(factors, codes, discrete=False), abs=1e-3)
-    # an ordinal code loses little to the one-hot probe (one coefficient per latent
-    # instead of one per value), but it does lose
+    # in-sample, the one-hot probe (a coefficient per value, not per latent) fits an
+    # ordinal code a little better than the values probe
     one_hot = infoe_score(factors, codes)
     assert 0 < one_hot - values < 0.2
 
