@@ -36,12 +36,6 @@ from _report import (  # noqa: E402
     write_section,
 )
 
-
-def results_path(dataset):
-    """The per-run CSV of ``dataset``."""
-    return HERE / "results" / f"infoe_features_{dataset}.csv"
-
-
 DATASETS = ("squares", "scenes", "sprites")
 #: the study's quantized autoencoders, most telling first
 MODELS = ("QLAE", "QLAE, frozen codebook", "QLAE, 5 values", "QLAE, wd 1, frozen codebook",
@@ -50,6 +44,11 @@ MODELS = ("QLAE", "QLAE, frozen codebook", "QLAE, 5 values", "QLAE, wd 1, frozen
 BASELINES = ("AE", "β-VAE", "β-TCVAE", "BioAE")
 SEEDS = (0, 1, 2)
 PROBES = ("one-hot", "values")
+
+
+def results_path(dataset):
+    """The per-run CSV of ``dataset``."""
+    return HERE / "results" / f"infoe_features_{dataset}.csv"
 
 
 def run(dataset, model_name, seed):
