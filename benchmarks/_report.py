@@ -89,19 +89,25 @@ def checkpoint_table(rows, models, step_key, step_label, columns, spread="range"
     return lines
 
 
-def run_checkpointed(description, run, *, models, seeds, results, step_key, last, summarise,
-                     shown):
-    """The command line of a script that scores each (model, seed) fit at several step
-    counts: ``--workers``, ``--seeds`` (default ``seeds``), ``--summarise``. Runs the
-    (model, seed) jobs without a row at ``last`` steps (``step_key``) in ``results``, then
-    ``summarise()``."""
+def _job_parser(description, seeds):
+    """The options every run script shares: ``--workers``, ``--seeds`` (default ``seeds``)
+    and ``--summarise``."""
     import argparse
 
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seeds", nargs="+", type=int, default=list(seeds))
     parser.add_argument("--summarise", action="store_true")
-    args = parser.parse_args()
+    return parser
+
+
+def run_checkpointed(description, run, *, models, seeds, results, step_key, last, summarise,
+                     shown):
+    """The command line of a script that scores each (model, seed) fit at several step
+    counts: ``--workers``, ``--seeds`` (default ``seeds``), ``--summarise``. Runs the
+    (model, seed) jobs without a row at ``last`` steps (``step_key``) in ``results``, then
+    ``summarise()``."""
+    args = _job_parser(description, seeds).parse_args()
     if not args.summarise:
         done = {(r["model"], int(r["seed"])) for r in read_rows(results)
                 if int(r[step_key]) >= last}
@@ -114,14 +120,9 @@ def run_checkpointed(description, run, *, models, seeds, results, step_key, last
 def sweep_arguments(description, *, datasets, name, choices, seeds):
     """A sweep's command line: ``--workers``, ``--datasets``, ``--<name>`` (the settings or
     models, among ``choices``), ``--seeds`` (default ``seeds``) and ``--summarise``."""
-    import argparse
-
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--workers", type=int, default=2)
+    parser = _job_parser(description, seeds)
     parser.add_argument("--datasets", nargs="+", choices=sorted(datasets), default=None)
     parser.add_argument(f"--{name}", nargs="+", choices=list(choices), default=None)
-    parser.add_argument("--seeds", nargs="+", type=int, default=list(seeds))
-    parser.add_argument("--summarise", action="store_true")
     return parser.parse_args()
 
 

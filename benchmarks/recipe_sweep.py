@@ -107,8 +107,9 @@ def run(dataset, setting, seed, steps=STEPS, settings=None):
     start = time.perf_counter()
     model.fit(X[:n_train])
     seconds = time.perf_counter() - start
-    table = sklq.evaluate(model, X[n_train:], factors[n_train:],
-                          factor_names=generator.factor_names, random_state=seed).to_frame()
+    evaluation = sklq.evaluate(model, X[n_train:], factors[n_train:],
+                               factor_names=generator.factor_names, random_state=seed)
+    table = evaluation.to_frame()
     Z = model.transform(X[n_train:])
     row = {"dataset": dataset, "setting": setting, "seed": seed, "steps": epochs * batches,
            "seconds": round(seconds, 1), "precision": model.precision_,
@@ -118,11 +119,13 @@ def run(dataset, setting, seed, steps=STEPS, settings=None):
         row[m] = round(float(table.loc[m, "value"]), 4)
         row[f"{m}_adjusted"] = round(float(table.loc[m, "adjusted"]), 4)
         row[f"{m}_chance"] = round(float(table.loc[m, "chance"]), 4)
-    # InfoE on the quantized values (the paper's probe; the same as above for continuous
-    # latents); blank in the CSV for runs made before this column
-    values = infomec(factors[n_train:], Z, adjust_for_chance=True, random_state=seed,
-                     infoe_features="values")
-    row["infoe_values_adjusted"] = round(float(values.infoe), 4)
+    # InfoE on the quantized values (the paper's probe; for continuous latents the very
+    # computation above); blank in the CSV for runs made before this column
+    row["infoe_values_adjusted"] = row["infoe_adjusted"]
+    if evaluation.discrete_latents:
+        values = infomec(factors[n_train:], Z, adjust_for_chance=True, random_state=seed,
+                         infoe_features="values")
+        row["infoe_values_adjusted"] = round(float(values.infoe), 4)
     return row
 
 
