@@ -23,13 +23,23 @@ def machine_summary():
     )
 
 
+def _undated(text):
+    """``text`` without the dates :func:`machine_summary` writes."""
+    return re.sub(r"measured \d{4}-\d{2}-\d{2}", "measured", text)
+
+
 def write_section(name, markdown, readme=README):
-    """Replace (or append) the section ``name`` of the benchmarks README with ``markdown``."""
+    """Replace (or append) the section ``name`` of the benchmarks README with ``markdown``;
+    a section that would change only in its "measured <date>" is left as it is, so that
+    re-summarising old rows keeps the date they were measured."""
     begin, end = f"<!-- begin {name} -->", f"<!-- end {name} -->"
     block = f"{begin}\n{markdown.strip()}\n{end}"
     text = readme.read_text() if readme.exists() else "# Benchmarks\n"
     pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), flags=re.S)
-    if pattern.search(text):
+    found = pattern.search(text)
+    if found and _undated(found.group(0)) == _undated(block):
+        return  # nothing new measured: keep the section's own date
+    if found:
         text = pattern.sub(lambda _: block, text)
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
