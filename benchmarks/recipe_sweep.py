@@ -179,8 +179,9 @@ def section(rows):
         f"{STEPS:,} steps of batch {BATCH_SIZE}, 2 × factors latents unless said, the defaults "
         "otherwise "
         "(signal-preserving init, bfloat16 where native); held-out images; mean [min, max] "
-        "over the seeds run (*seeds*; seeds 0 and 1 unless said, 0-2 where three). *adj*: "
-        "chance-adjusted. Per-run rows: "
+        "over the seeds run (*seeds*: 0, 0-1 or 0-2). *adj*: chance-adjusted; *InfoE adj, "
+        "values*: the paper's probe (`infoe_features=\"values\"`, runs since 2026-12-01). "
+        "Per-run rows: "
         "`benchmarks/results/recipe_sweep.csv`. Measured on " + machine_summary() + ".",
     ]
     for dataset, (class_name, size, n_train, n_test) in DATASETS.items():
