@@ -39,7 +39,8 @@ from _report import (  # noqa: E402
 DATASETS = ("squares", "scenes", "sprites")
 #: the study's quantized autoencoders, most telling first
 MODELS = ("QLAE", "QLAE, frozen codebook", "QLAE, 5 values", "QLAE, wd 1, frozen codebook",
-          "QLAE, 20 values", "QLAE, weight_decay=0", "QLAE, global codebook")
+          "QLAE, 20 values", "QLAE, weight_decay=0", "QLAE, global codebook",
+          "QLAE, wd 0.2, 20 values")
 #: the study's continuous baselines, shown beside them
 BASELINES = ("AE", "β-VAE", "β-TCVAE", "BioAE")
 SEEDS = (0, 1, 2)
