@@ -12,8 +12,8 @@ Scenes and Sprites (32 px), two seeds each, scored on held-out images with ``skl
 (reference and chance-adjusted metrics, and the adjusted InfoE of the quantized values,
 ``infoe_features="values"``, for the runs made since that column exists). Later settings:
 20 values per latent at weight decay 0.1-0.5 and 10 values at 0.2 (Scenes, seeds 0-2:
-between the paper's QLAE and the study's 20 values, which reconstruct 0.6-1.4 dB and
-0.3 dB below the AE), and the reference's own "image" networks at 32 px (a one-off timing
+between the paper's QLAE and the study's 20 values, which reconstruct 0.6-1.4 dB below the
+AE and level with it), and the reference's own "image" networks at 32 px (a one-off timing
 gave 0.65 s per step on one thread with another training process on the other core, against
 0.06-0.3 s for the "cpu" network: about an hour per 5,000-step run; ``--settings "QLAE wd
 0.1, image network" "AE, image network" --datasets scenes --seeds 0``).
@@ -67,7 +67,7 @@ SETTINGS = {
                                                "lr_schedule": "cosine"}),
     "AE, cosine lr": ("Autoencoder", {"lr_schedule": "cosine"}),
     # between the paper's 10 values (modular, 0.6-1.4 dB below the AE on Scenes) and the
-    # study's 20 values at wd 0.1 (within 0.3 dB, InfoM level with the AE): weight decay
+    # study's 20 values at wd 0.1 (PSNR and InfoM level with the AE): weight decay
     "QLAE wd 0.1, 20 values": ("LatentQuantizedAutoencoder",
                                {"weight_decay": 0.1, "n_values_per_latent": 20}),
     "QLAE wd 0.2, 20 values": ("LatentQuantizedAutoencoder",
