@@ -13,10 +13,9 @@ Scenes and Sprites (32 px), two seeds each, scored on held-out images with ``skl
 ``infoe_features="values"``, for the runs made since that column exists). Later settings:
 20 values per latent at weight decay 0.1-0.5 and 10 values at 0.2 (Scenes, seeds 0-2:
 between the paper's QLAE and the study's 20 values, which reconstruct 0.6-1.4 dB below the
-AE and level with it), and the reference's own "image" networks at 32 px (a one-off timing
-gave 0.65 s per step on one thread with another training process on the other core, against
-0.06-0.3 s for the "cpu" network: about an hour per 5,000-step run; ``--settings "QLAE wd
-0.1, image network" "AE, image network" --datasets scenes --seeds 0``).
+AE and level with it), and the reference's own "image" networks at 32 px (Scenes, seeds 0
+and 1: 36 minutes per 5,000-step run, two at a time, against about 3 for the "cpu" network;
+``--settings "QLAE wd 0.1, image network" "AE, image network" --datasets scenes``).
 
 Two single-threaded worker processes share the 2 cores. Every finished run is appended to
 ``benchmarks/results/recipe_sweep.csv`` at once; runs already there are skipped, so the sweep
