@@ -8,9 +8,10 @@ and number of steps, and variants: the reference init; as many latents as factor
 (instead of twice as many); 5 and 20 values per latent; a frozen codebook; learning rate
 3e-3 (the QLAE at weight decay 1, and the AE where it makes sense); a cosine learning-rate
 decay to 0 over the run (skorch's ``LRScheduler``, stepped every epoch), on Squares (16 px),
-Scenes and Sprites (32 px), two seeds each, scored on held-out images with ``sklq.evaluate``
-(reference and chance-adjusted metrics, and the adjusted InfoE of the quantized values,
-``infoe_features="values"``, for the runs made since that column exists). Later settings:
+Scenes and Sprites (32 px), seeds 0 and 1 by default (the tables count the seeds run),
+scored on held-out images with ``sklq.evaluate`` (reference and chance-adjusted metrics,
+and the adjusted InfoE of the quantized values, ``infoe_features="values"``, for the runs
+made since that column exists). Later settings:
 20 values per latent at weight decay 0.1-0.5 and 10 values at 0.2 (Scenes, seeds 0-2:
 between the paper's QLAE and the study's 20 values, which reconstruct 0.6-1.4 dB below the
 AE and level with it), and the reference's own "image" networks at 32 px (Scenes, seeds 0
