@@ -16,7 +16,12 @@ made since that column exists). Later settings:
 between the paper's QLAE and the study's 20 values, which reconstruct 0.6-1.4 dB below the
 AE and level with it), and the reference's own "image" networks at 32 px (Scenes, seeds 0
 and 1: 36 minutes per 5,000-step run, two at a time, against about 3 for the "cpu" network;
-``--settings "QLAE wd 0.1, image network" "AE, image network" --datasets scenes``).
+``--settings "QLAE wd 0.1, image network" "AE, image network" --datasets scenes``). The
+issue's remaining knobs, each on the paper's QLAE (weight decay 0.1, 10 values) on the three
+datasets, seeds 0 and 1: the codebook's learning rate (1e-4 and 1e-2 for its Adam group, by
+the callback ``CodebookLearningRate``; the weights keep 1e-3), a linear learning-rate warm-up
+over the first 500 steps, batch 128 (the paper's; the AE too) at the same 5,000 steps, and
+the frozen codebook with 20 values.
 
 Two single-threaded worker processes share the 2 cores. Every finished run is appended to
 ``benchmarks/results/recipe_sweep.csv`` at once; runs already there are skipped, so the sweep
