@@ -270,7 +270,8 @@ def test_lockstep_fits_match_separate_fits_and_repeat_exactly():
     latents = np.where(rng.random((2000, 3)) < 0.3, rng.integers(0, 8, (2000, 3)), factors)
     checked, values = check_inputs(factors, np.c_[latents, rng.integers(0, 6, 2000)])
     design = _infoe_design(values.values, True)
-    separate = [_explicitness(design, checked.codes[:, i], checked.n_classes[i])
+    separate = [_explicitness(design, checked.codes[:, i], checked.n_classes[i],
+                              exclude_unseen=True)
                 for i in range(3)]
     together = _infoe_per_factor(checked, values.values, True, None, design)
     np.testing.assert_allclose(together, separate, atol=1e-4)
@@ -285,6 +286,107 @@ def test_lockstep_fits_match_separate_fits_and_repeat_exactly():
                   Broken(design, checked.codes[:, 1], 5)]
     with pytest.raises(RuntimeError, match="broken objective"):
         _Lockstep(objectives).fit()
+
+
+# ------------------------------------------------- InfoE: classes a latent value excludes
+# one latent, values 0-2, a factor with classes 0-2: rows per (value, class)
+SATURATED_COUNTS = np.array([[4, 2, 0],   # value 0 never has class 2
+                             [0, 3, 3],   # value 1 never has class 0
+                             [2, 0, 0]])  # value 2 always has class 0
+
+
+def _rows(counts):
+    values, classes = np.nonzero(counts)
+    repeats = counts[values, classes]
+    return np.repeat(classes, repeats), np.repeat(values, repeats).astype(float)
+
+
+def test_infoe_of_one_latent_is_the_weighted_class_frequencies_per_value():
+    # One one-hot latent with an intercept is saturated: the optimum predicts, for each
+    # value, the class-weighted frequencies of its rows, p(k | v) = w_k n_vk / sum_k' w_k' n_vk'
+    # with the balanced weights w_k = n / (K n_k); classes a value never has get exactly 0.
+    factor, latent = _rows(SATURATED_COUNTS)
+    n, K = SATURATED_COUNTS.sum(), 3
+    weights = n / (K * SATURATED_COUNTS.sum(axis=0))  # 14/18, 14/15, 14/9
+    weighted = SATURATED_COUNTS * weights
+    p = weighted / weighted.sum(axis=1, keepdims=True)
+    # by hand: value 0 -> (0.625, 0.375, 0), value 1 -> (0, 0.375, 0.625), value 2 -> (1, 0, 0)
+    np.testing.assert_allclose(p, [[0.625, 0.375, 0], [0, 0.375, 0.625], [1, 0, 0]])
+    cross_entropy = -(SATURATED_COUNTS[p > 0] * np.log(p[p > 0])).sum() / n
+    expected = 1 - cross_entropy / np.log(K)
+    assert infoe_score(factor[:, None], latent[:, None]) == pytest.approx(expected, abs=1e-6)
+    # with a second factor the same regression runs in lockstep with the other's
+    other = np.arange(n) % 2
+    with pytest.warns(UserWarning, match="Only one active latent"):
+        per_factor = infomec(np.c_[factor, other], latent[:, None]).infoe_per_factor
+    assert per_factor[0] == pytest.approx(expected, abs=1e-6)
+
+
+def test_excluded_classes_get_probability_zero_and_their_coefficients_stay_zero():
+    from sklq.metrics._infomec import (
+        _DesignMatrix,
+        _fit_logistic,
+        _LogisticObjective,
+    )
+    from sklq.metrics._validation import encode_columns
+
+    factor, latent = _rows(SATURATED_COUNTS)
+    design = _DesignMatrix(*encode_columns(latent[:, None]))
+    excluded, unseen = design.excluded_classes(factor, 3)
+    np.testing.assert_array_equal(unseen[0], SATURATED_COUNTS == 0)
+    np.testing.assert_array_equal(excluded, (SATURATED_COUNTS == 0)[latent.astype(int)])
+    objective = _LogisticObjective(design, factor, 3, exclude_unseen=True)
+    x = _fit_logistic(objective, objective)
+    proba = objective.predict_proba(x)
+    assert np.all(proba[excluded] == 0.0)
+    assert np.all(proba[~excluded] > 0.0)
+    coef = x[:9].reshape(3, 3)  # (class, value)
+    assert np.all(coef[(SATURATED_COUNTS == 0).T] == 0.0)
+    # two classes: the single score pushed to the row's own class
+    binary = (factor == 0).astype(int)  # value 2 rows are all class 1
+    objective = _LogisticObjective(design, binary, 2, exclude_unseen=True)
+    proba = objective.predict_proba(_fit_logistic(objective, objective))
+    np.testing.assert_array_equal(proba[latent == 2], [[0.0, 1.0]] * 2)
+    counts = np.array([[np.sum((latent == v) & (binary == k)) for k in (0, 1)]
+                       for v in range(3)])
+    w = len(binary) / (2 * np.bincount(binary))  # saturated, as above
+    expected = counts * w / (counts * w).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(proba, expected[latent.astype(int)], atol=1e-3)  # L-BFGS tol
+
+
+def test_excluding_unseen_classes_lands_nearer_the_optimum():
+    """Many values per latent: the exclusion's InfoE is within 1e-4 of the regression's
+    optimum (L-BFGS to a gradient of 1e-10, no exclusion), the plain 100 iterations are
+    not as close."""
+    from scipy import optimize
+
+    from sklq.metrics._infomec import (
+        _explicitness,
+        _explicitness_of,
+        _infoe_design,
+        _LogisticObjective,
+    )
+    from sklq.metrics._validation import check_inputs
+
+    rng = np.random.default_rng(11)
+    factors = np.stack([rng.integers(0, k, 1500) for k in (8, 12)], axis=1)
+    latents = np.round(np.c_[2 * factors + rng.normal(0, 1.0, factors.shape),
+                             3 * rng.normal(size=(1500, 2))])
+    checked, values = check_inputs(factors, latents)
+    design = _infoe_design(values.values, True)
+    for i, k in enumerate(checked.n_classes):
+        labels = checked.codes[:, i]
+        objective = _LogisticObjective(design, labels, k)
+        optimum = optimize.minimize(
+            objective, np.zeros((objective.n_features + 1) * objective.n_scores),
+            method="L-BFGS-B", jac=True,
+            options={"maxiter": 20_000, "maxls": 50, "gtol": 1e-10, "ftol": 0},
+        ).x
+        best = _explicitness_of(objective, optimum)
+        excluded = _explicitness(design, labels, k, exclude_unseen=True)
+        plain = _explicitness(design, labels, k)
+        assert abs(excluded - best) <= 1e-4
+        assert abs(excluded - best) < abs(plain - best)
 
 
 # ------------------------------------------------------------ InfoE on the values themselves
