@@ -236,6 +236,21 @@ def test_adjusted_is_reproducible_and_named():
     assert list(first.nmi_adjusted.columns) == ["a", "b"]
 
 
+@pytest.mark.parametrize("discrete", [True, False])
+def test_infoe_score_and_infomec_draw_the_same_folds(discrete):
+    # InfoE's shuffle and folds come from a stream of their own, not after the MI's shuffles
+    from sklq.metrics import infoe_score
+
+    rng = np.random.default_rng(2)
+    factors = _factors((3, 5), 400, rng)
+    noise = rng.integers(0, 3, factors.shape) if discrete else rng.normal(0, 1, factors.shape)
+    latents = (factors + noise).astype(float)
+    for seed in (0, 7):
+        together = infomec(factors, latents, adjust_for_chance=True, random_state=seed)
+        alone = infoe_score(factors, latents, adjust_for_chance=True, random_state=seed)
+        assert alone == together.infoe
+
+
 @pytest.mark.parametrize("value", ["yes", 1, None])
 def test_adjust_for_chance_must_be_boolean(value):
     factors = np.array([[0], [1]] * 10)

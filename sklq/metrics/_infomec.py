@@ -1048,7 +1048,11 @@ def _infomec_single_threaded(
     n_factors, n_latents = factors_checked.codes.shape[1], values.shape[1]
     active = active_latents_mask(values, discrete)
     entropies = factor_entropies(factors_checked)
-    rng = shuffle_generator(random_state) if adjust_for_chance else None
+    # the MI matrix's shuffles and InfoE's (shuffle, folds) draw from streams of their own,
+    # so that infoe_score and infomec's InfoE agree for the same random_state
+    nmi_rng = infoe_rng = None
+    if adjust_for_chance:
+        nmi_rng, infoe_rng = shuffle_generator(random_state).spawn(2)
     nan_factors = np.full(n_factors, np.nan)
     chance = dict.fromkeys(("infom", "infoc", "infoe"), np.nan)
     adjusted = dict(chance)
@@ -1060,7 +1064,7 @@ def _infomec_single_threaded(
         infom, infoc = modularity_compactness(nmi_matrix[:, active])
         if adjust_for_chance:
             chance["infom"], chance["infoc"], nmi_adjusted = _chance_nmi(
-                factors_checked, prepared, discrete, mi, entropies, active, rng, n_jobs
+                factors_checked, prepared, discrete, mi, entropies, active, nmi_rng, n_jobs
             )
             adjusted["infom"], adjusted["infoc"], informative = (
                 weighted_modularity_compactness(nmi_adjusted)
@@ -1073,12 +1077,12 @@ def _infomec_single_threaded(
         design = _infoe_design(values, discrete, infoe_features)
         infoe_per_factor = _infoe_per_factor(factors_checked, values, discrete, n_jobs, design)
         if adjust_for_chance:
-            shuffled = _shuffled(factors_checked, rng)
+            shuffled = _shuffled(factors_checked, infoe_rng)
             chance["infoe"] = float(np.mean(
                 _infoe_per_factor(shuffled, values, discrete, n_jobs, design)
             ))
             infoe_adjusted = _cross_validated_infoe_per_factor(
-                factors_checked, design, rng, n_jobs
+                factors_checked, design, infoe_rng, n_jobs
             )
             adjusted["infoe"] = float(np.mean(infoe_adjusted))
     unadjusted = {"infom": infom, "infoc": infoc, "infoe": float(np.mean(infoe_per_factor))}
