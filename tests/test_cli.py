@@ -87,9 +87,9 @@ def test_demo_writes_one_report_of_both_models(demo):
     metrics = json.loads((out / "metrics.json").read_text())
     assert set(metrics["models"]) == {"QLAE", "AE"}
     for model in ("QLAE", "AE"):
-        assert set(metrics["models"][model]) == {
-            "infom", "infoc", "infoe", "dci_disentanglement", "dci_completeness",
-            "dci_informativeness", "mig", "psnr"}
+        assert list(metrics["models"][model]) == [
+            "infom", "infoc", "infoe", "infoe_values", "dci_disentanglement", "dci_completeness",
+            "dci_informativeness", "mig", "psnr"]
         for name, row in metrics["models"][model].items():  # value, chance and adjusted
             assert set(row) == {"value", "chance", "adjusted"}
             assert row["value"] is not None
@@ -114,6 +114,23 @@ def test_demo_writes_one_report_of_both_models(demo):
     difference = qlae["adjusted"] - ae["adjusted"]
     assert f"InfoM {qlae['adjusted']:.2f} against {ae['adjusted']:.2f}, {difference:+.2f}" \
         in metrics["headline"]
+    # InfoE with the paper's probe: the QLAE's own computation; the AE's continuous latents
+    # are read the same way by either probe
+    import sklq as package
+    from sklq.cli._demo import demo_data
+    from sklq.metrics import infomec
+
+    probe = {m: metrics["models"][m]["infoe_values"] for m in ("QLAE", "AE")}
+    _, X, factors, _, test = demo_data("squares", 0)
+    codes = package.load(out / "qlae.sklq").transform(X[test])
+    assert probe["QLAE"]["adjusted"] == pytest.approx(infomec(
+        factors[test], codes, discrete_latents=True, adjust_for_chance=True,
+        random_state=0, infoe_features="values").infoe, abs=1e-12)
+    assert probe["AE"] == metrics["models"]["AE"]["infoe"]
+    assert (f"| InfoE, values probe | {probe['QLAE']['value']:.3f} | "
+            f"{probe['QLAE']['chance']:.3f} | {probe['QLAE']['adjusted']:.3f} |") in report
+    assert f"{probe['QLAE']['adjusted']:.2f} against {probe['AE']['adjusted']:.2f} with the " \
+        "paper's probe" in metrics["headline"]
 
 
 def test_demo_models_load_safely(demo):

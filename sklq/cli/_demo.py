@@ -16,6 +16,7 @@ from ._report import (
     _latent_rows,
     _markdown_table,
     _metric_rows,
+    _number,
     _print_metrics,
     _training_record,
     _training_sentence,
@@ -88,7 +89,8 @@ def _train_side_by_side(models, X, minutes, threads):
 # ---------------------------------------------------------------------------- report
 def _headline(metrics):
     """One sentence stating the measured differences between the QLAE and the AE, from each
-    model's ``{metric: {"value", "chance", "adjusted"}}``."""
+    model's ``{metric: {"value", "chance", "adjusted"}}`` (``infoe_values``: InfoE with the
+    paper's probe, :func:`_values_probe`)."""
     qlae, ae = metrics["QLAE"], metrics["AE"]
 
     def adjusted(model_metrics, name):
@@ -106,14 +108,43 @@ def _headline(metrics):
         f"autoencoder's (chance-adjusted InfoM {adjusted(qlae, 'infom'):.2f} against "
         f"{adjusted(ae, 'infom'):.2f}, {infom:+.2f}) and "
         f"{compare(infoe, 'more', 'less')} explicit (adjusted InfoE "
-        f"{adjusted(qlae, 'infoe'):.2f} against {adjusted(ae, 'infoe'):.2f}, {infoe:+.2f}); "
+        f"{adjusted(qlae, 'infoe'):.2f} against {adjusted(ae, 'infoe'):.2f}, {infoe:+.2f}; "
+        f"{adjusted(qlae, 'infoe_values'):.2f} against {adjusted(ae, 'infoe_values'):.2f} "
+        "with the paper's probe on the quantized values); "
         f"its reconstructions are {abs(psnr):.1f} dB {compare(psnr, 'better', 'worse')} "
         f"(PSNR {qlae['psnr']['value']:.1f} against {ae['psnr']['value']:.1f} dB)."
     )
 
 
-def _side_by_side_rows(evaluations):
-    """Rows of the comparison table: metric, then value / chance / adjusted per model."""
+def _values_probe(evaluation, model, X, factors, random_state):
+    """InfoE with ``infoe_features="values"`` (the authors' training-time probe: a discrete
+    code's values as linear features, not one indicator per value) as ``{"value", "chance",
+    "adjusted"}``; continuous latents are read that way already (their InfoE row)."""
+    from ..metrics import infomec
+
+    if not evaluation.discrete_latents:
+        row = evaluation.to_frame().loc["infoe", ["value", "chance", "adjusted"]]
+        return {key: float(row[key]) for key in ("value", "chance", "adjusted")}
+    result = infomec(factors, model.transform(X), discrete_latents=True,
+                     adjust_for_chance=True, random_state=random_state,
+                     infoe_features="values")
+    return {"value": float(result.unadjusted["infoe"]), "chance": float(result.chance["infoe"]),
+            "adjusted": float(result.infoe)}
+
+
+#: the comparison table's row of InfoE with the paper's probe (after InfoE's)
+VALUES_PROBE_LABEL = "InfoE, values probe"
+VALUES_PROBE_NOTE = (
+    "*InfoE, values probe*: InfoE with `infoe_features=\"values\"`, the probe of the authors' "
+    "training-time code that produced the paper's tables: a discrete code's values are read "
+    "as linear features, not one indicator per value (continuous latents are read that way "
+    "in either row). See docs/metrics.md."
+)
+
+
+def _side_by_side_rows(evaluations, probes):
+    """Rows of the comparison table: metric, then value / chance / adjusted per model, with
+    InfoE's values-probe row (``probes``: per model, :func:`_values_probe`) after InfoE."""
     per_model = {name: _metric_rows(evaluation) for name, evaluation in evaluations.items()}
     rows = []
     for i, (label, *_) in enumerate(per_model["QLAE"]):
@@ -122,11 +153,15 @@ def _side_by_side_rows(evaluations):
             _, value, chance, adjusted, _ = per_model[name][i]
             row += [value, chance, adjusted]
         rows.append(row)
+        if label == "InfoE":
+            rows.append([VALUES_PROBE_LABEL] + [
+                _number(probes[name][key]) for name in evaluations
+                for key in ("value", "chance", "adjusted")])
     return rows
 
 
-def _write_demo_report(out, *, title, intro, headline, evaluations, summaries, models, X,
-                       records, figures, model_files):
+def _write_demo_report(out, *, title, intro, headline, evaluations, probes, summaries, models,
+                       X, records, figures, model_files):
     metrics_json = {
         "headline": headline,
         "models": {name: summary["metrics"] for name, summary in summaries.items()},
@@ -144,7 +179,8 @@ def _write_demo_report(out, *, title, intro, headline, evaluations, summaries, m
     lines = [f"# {title}", "", f"**{headline}**", "", *intro, "", "## Metrics", "",
              f"On the same {any_evaluation.n_samples:,} held-out images. DCI uses "
              f"`importance=\"{any_evaluation.dci_importance}\"`.", "",
-             _markdown_table(header, _side_by_side_rows(evaluations)), "", CHANCE_NOTE, ""]
+             _markdown_table(header, _side_by_side_rows(evaluations, probes)), "",
+             CHANCE_NOTE, "", VALUES_PROBE_NOTE, ""]
     for name, evaluation in evaluations.items():
         lines += [f"### Readings: {name}", "",
                   _markdown_table(("metric", "value", "chance", "adjusted", "reading"),
@@ -238,7 +274,16 @@ def run_demo(args):
                                      dci_importance=args.dci or spec["dci"],
                                      random_state=args.seed)
         _print_metrics(evaluations[name])
+    probes = {name: _values_probe(evaluations[name], model, X[test], factors[test], args.seed)
+              for name, model in models.items()}
     summaries = {name: evaluation.to_dict() for name, evaluation in evaluations.items()}
+    for name, summary in summaries.items():  # the values probe right after InfoE
+        metrics = {}
+        for metric, row in summary["metrics"].items():
+            metrics[metric] = row
+            if metric == "infoe":
+                metrics["infoe_values"] = probes[name]
+        summary["metrics"] = metrics
     headline = _headline({name: summary["metrics"] for name, summary in summaries.items()})
     print("\n" + headline, flush=True)
 
@@ -263,7 +308,8 @@ def run_demo(args):
     ]
     _write_demo_report(out, title=f"sklq demo: a QLAE and an autoencoder on "
                        f"{args.dataset.capitalize()}", intro=intro, headline=headline,
-                       evaluations=evaluations, summaries=summaries, models=models,
+                       evaluations=evaluations, probes=probes, summaries=summaries,
+                       models=models,
                        X=X[test], records=records,
                        figures=figures, model_files=model_files)
     print(f"\nReport written to {out / 'report.md'} (figures, metrics.json and the models "

@@ -305,7 +305,8 @@ class _DesignMatrix:
                                  minlength=size * n_classes).reshape(size, n_classes)
             # a value absent from these rows (a subset's) excludes nothing
             zero = (counts == 0) & (counts.sum(axis=1, keepdims=True) > 0)
-            excluded |= zero[self.codes[:, j]]
+            if zero.any():  # most latents of most factors exclude nothing: no gather
+                excluded |= zero[self.codes[:, j]]
             unseen.append(zero)
         return excluded, unseen
 
