@@ -11,7 +11,7 @@ from ._docstrings import fill_doc
 from ._nn import LatentAutoencoder, build_encoder_decoder
 from ._out_of_core import value_range
 from ._quantized import QUANTIZER_CONSTRAINTS, QuantizedLatentMixin
-from ._training import AutoencoderNet, collate_batch, no_decay_param_groups
+from ._training import AutoencoderNet, collate_batch
 
 _CRITERIA = {"bce": torch.nn.BCEWithLogitsLoss, "mse": torch.nn.MSELoss}
 
@@ -71,7 +71,7 @@ class BaseAutoencoder(BaseLatentModel):
             optimizer=torch.optim.AdamW,
             lr=self.learning_rate,
             optimizer__weight_decay=self.weight_decay,
-            optimizer__param_groups=no_decay_param_groups(),
+            optimizer__param_groups=self._param_groups(),
             max_epochs=self.max_epochs,
             batch_size=self.batch_size,
             train_split=None,
@@ -236,6 +236,7 @@ class LatentQuantizedAutoencoder(QuantizedLatentMixin, BaseAutoencoder):
         n_values_per_latent=10,
         learn_codebook=True,
         global_codebook=False,
+        codebook_learning_rate=None,
         weight_decay=0.1,
         quantization_weight=0.01,
         commitment_weight=0.01,

@@ -29,6 +29,7 @@ from ._training import (
     ArrayDataset,
     concat_batches,
     history_frame,
+    no_decay_param_groups,
     resolve_precision,
 )
 
@@ -308,6 +309,11 @@ class BaseLatentModel(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         channels_last = (self.architecture_ == "conv"
                          and CONV_LAYOUTS[self.network_size].channels_last)
         return {"precision": self.precision_, "channels_last": channels_last}
+
+    def _param_groups(self):
+        """skorch ``param_groups`` of the optimizers: biases and codebooks without weight
+        decay (spec §5)."""
+        return no_decay_param_groups()
 
     def _net_callbacks(self):
         from skorch.callbacks import ProgressBar

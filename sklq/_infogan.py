@@ -13,7 +13,7 @@ from ._docstrings import fill_doc
 from ._nn import InfoGANModule, UniformLatent, build_encoder_decoder
 from ._out_of_core import value_range
 from ._quantized import QUANTIZER_CONSTRAINTS, QuantizedLatentMixin
-from ._training import InfoGANNet, collate_batch, no_decay_param_groups
+from ._training import InfoGANNet, collate_batch
 
 
 class BaseInfoGAN(BaseLatentModel):
@@ -72,7 +72,7 @@ class BaseInfoGAN(BaseLatentModel):
         optimizer_settings = {
             "weight_decay": self.weight_decay,
             "betas": tuple(float(b) for b in self.adam_betas),
-            "param_groups": no_decay_param_groups(),
+            "param_groups": self._param_groups(),
         }
         return InfoGANNet(
             module,
@@ -256,6 +256,7 @@ class LatentQuantizedInfoGAN(QuantizedLatentMixin, BaseInfoGAN):
         n_values_per_latent=10,
         learn_codebook=True,
         global_codebook=False,
+        codebook_learning_rate=None,
         weight_decay=1e-3,
         quantization_weight=0.01,
         commitment_weight=0.01,

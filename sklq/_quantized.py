@@ -6,12 +6,14 @@ from numbers import Integral, Real
 from sklearn.utils._param_validation import Interval
 
 from ._nn import LatentQuantizer
+from ._training import no_decay_param_groups
 
 #: Constraints of the quantizer's hyper-parameters.
 QUANTIZER_CONSTRAINTS = {
     "n_values_per_latent": [Interval(Integral, 2, None, closed="left")],
     "learn_codebook": ["boolean"],
     "global_codebook": ["boolean"],
+    "codebook_learning_rate": [Interval(Real, 0, None, closed="neither"), None],
     "quantization_weight": [Interval(Real, 0, None, closed="left")],
     "commitment_weight": [Interval(Real, 0, None, closed="left")],
 }
@@ -41,6 +43,9 @@ class QuantizedLatentMixin(CodebookLossesMixin):
     def _build_latent(self):
         return LatentQuantizer(self.n_latents, self.n_values_per_latent, self.learn_codebook,
                                self.global_codebook)
+
+    def _param_groups(self):
+        return no_decay_param_groups(self.codebook_learning_rate)
 
     def _set_fitted_attributes(self):
         self.codebook_ = self.net_.module_.latent.codebooks.detach().cpu().numpy().copy()

@@ -224,6 +224,20 @@ def test_optimizer_param_groups_follow_the_spec():
         assert group["lr"] == 1e-3 and group["betas"] == (0.9, 0.999) and group["eps"] == 1e-8
 
 
+def test_codebook_learning_rate_is_the_codebook_groups_alone(tabular):
+    est = LatentQuantizedAutoencoder(2, max_epochs=1, random_state=0, learning_rate=2e-3,
+                                     codebook_learning_rate=1e-4).fit(tabular)
+    names = {p: n for n, p in est.net_.module_.named_parameters()}
+    rates = {names[p]: g["lr"] for g in est.net_.optimizer_.param_groups for p in g["params"]}
+    assert rates.pop("latent.codebook") == 1e-4
+    assert set(rates.values()) == {2e-3}
+    # and it moves the codebook less: one epoch at 1e-4 against the default (2e-3)
+    default = LatentQuantizedAutoencoder(2, max_epochs=1, random_state=0,
+                                         learning_rate=2e-3).fit(tabular)
+    start = np.linspace(-0.5, 0.5, 10)
+    assert np.abs(est.codebook_ - start).max() < np.abs(default.codebook_ - start).max() / 5
+
+
 def test_gradient_clipping_is_elementwise_and_only_on_decayed_group(fitted):
     net = fitted.net_
     named = list(net.module_.named_parameters())

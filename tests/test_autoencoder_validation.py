@@ -91,6 +91,8 @@ def test_unfitted_estimator(method, tabular):
         ({"device": "tpu"}, "'device' parameter.*Got 'tpu'"),
         ({"network_size": "huge"}, "'network_size' parameter.*Got 'huge'"),
         ({"learn_codebook": "yes"}, "'learn_codebook' parameter.*Got 'yes'"),
+        ({"codebook_learning_rate": 0.0}, "'codebook_learning_rate' parameter.*Got 0.0"),
+        ({"codebook_learning_rate": "fast"}, "'codebook_learning_rate' parameter.*Got 'fast'"),
     ],
 )
 def test_invalid_hyperparameters(tabular, params, match):

@@ -217,6 +217,16 @@ def test_gradient_clipping_only_on_the_decayed_weights(images):
     assert max(v for n, v in recorder.largest.items() if not is_decayed(n)) > 1e-6
 
 
+def test_codebook_learning_rate_reaches_the_generator_side(images):
+    gan = LatentQuantizedInfoGAN(2, max_epochs=1, batch_size=20, random_state=0,
+                                 codebook_learning_rate=5e-5).fit(images)
+    names = {p: n for n, p in gan.net_.module_.named_parameters()}
+    rates = {names[p]: g["lr"] for g in gan.net_.generator_optimizer_.param_groups
+             for p in g["params"]}
+    assert rates.pop("latent.codebook") == 5e-5 and set(rates.values()) == {2e-4}
+    assert {g["lr"] for g in gan.net_.optimizer_.param_groups} == {2e-4}
+
+
 @pytest.mark.parametrize("estimator_class", [LatentQuantizedInfoGAN, InfoGAN])
 def test_two_optimizers_with_the_spec_groups(estimator_class):
     est = estimator_class(

@@ -16,13 +16,19 @@ from ._precision import autocast
 
 #: Parameters outside the weight-decayed, gradient-clipped group (spec §5): every bias
 #: (linear, conv and normalisation layers) and the latent module's codebook.
-NO_DECAY_PATTERNS = ("*bias", "latent.codebook")
+CODEBOOK_PATTERN = "latent.codebook"
+NO_DECAY_PATTERNS = ("*bias", CODEBOOK_PATTERN)
 
 
-def no_decay_param_groups():
-    """skorch ``optimizer__param_groups`` putting :data:`NO_DECAY_PATTERNS` in a group
-    without weight decay."""
-    return [(pattern, {"weight_decay": 0.0}) for pattern in NO_DECAY_PATTERNS]
+def no_decay_param_groups(codebook_learning_rate=None):
+    """skorch ``optimizer__param_groups`` putting :data:`NO_DECAY_PATTERNS` in groups
+    without weight decay, the codebook's with its own learning rate when one is given."""
+    groups = [(pattern, {"weight_decay": 0.0}) for pattern in NO_DECAY_PATTERNS]
+    if codebook_learning_rate is not None:
+        groups = [(pattern, {**options, "lr": codebook_learning_rate})
+                  if pattern == CODEBOOK_PATTERN else (pattern, options)
+                  for pattern, options in groups]
+    return groups
 
 
 def is_decayed(name):
