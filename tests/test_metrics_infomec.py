@@ -333,7 +333,7 @@ def test_excluded_classes_get_probability_zero_and_their_coefficients_stay_zero(
     factor, latent = _rows(SATURATED_COUNTS)
     design = _DesignMatrix(*encode_columns(latent[:, None]))
     excluded, unseen = design.excluded_classes(factor, 3)
-    np.testing.assert_array_equal(unseen[0], SATURATED_COUNTS == 0)
+    np.testing.assert_array_equal(unseen, SATURATED_COUNTS == 0)  # one latent: its values
     np.testing.assert_array_equal(excluded, (SATURATED_COUNTS == 0)[latent.astype(int)])
     objective = _LogisticObjective(design, factor, 3, exclude_unseen=True)
     x = _fit_logistic(objective, objective)

@@ -243,15 +243,15 @@ class _DesignMatrix:
     """
 
     def __init__(self, features, sizes=None):
-        self.sparse = self.mean = self.inverse_scale = self.codes = self.sizes = None
+        self.sparse = self.mean = self.inverse_scale = self.columns = self.bounds = None
         self.one_hot = sizes is not None
         if sizes is None:
             self.dense = np.ascontiguousarray(features, dtype=np.float64)
         else:
-            self.codes, self.sizes = np.asarray(features), np.asarray(sizes)
             n = features.shape[0]
             starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
             columns = np.asarray(features) + starts  # one 1 per latent in every row
+            self.columns, self.bounds = columns, np.append(starts, np.sum(sizes))
             n_features = int(np.sum(sizes))
             if n * n_features <= ONE_HOT_DENSE_LIMIT:
                 self.dense = np.zeros((n, n_features), dtype=np.float32)
@@ -285,29 +285,27 @@ class _DesignMatrix:
         else:
             subset.dense = self.dense[rows]
             subset.dense_transposed = np.ascontiguousarray(subset.dense.T)
-        if self.codes is not None:
-            subset.codes = self.codes[rows]
+        if self.columns is not None:
+            subset.columns = self.columns[rows]
         subset.n_rows = len(rows)
         return subset
 
     def excluded_classes(self, labels, n_classes):
         """For one-hot features: which classes the latents' values rule out.
 
-        Returns ``(excluded, unseen)``: ``excluded[i, k]`` is True when some latent's value
-        in row ``i`` occurs in no row of class ``k`` (so never with ``labels[i]``'s own
-        class), and ``unseen[j][v, k]`` is True when value ``v`` of latent ``j`` occurs in no
-        row of class ``k``.
+        Returns ``(excluded, unseen)``: ``unseen[c, k]`` is True when one-hot column ``c``
+        (a value of a latent) is 1 in no row of class ``k``, and ``excluded[i, k]`` when some
+        column that is 1 in row ``i`` is unseen with class ``k`` (never ``labels[i]``'s own).
         """
+        counts = np.bincount((self.columns * n_classes + labels[:, None]).ravel(),
+                             minlength=self.n_features * n_classes)
+        counts = counts.reshape(self.n_features, n_classes)
+        # a value absent from these rows (a subset's) excludes nothing
+        unseen = (counts == 0) & (counts.sum(axis=1, keepdims=True) > 0)
         excluded = np.zeros((self.n_rows, n_classes), dtype=bool)
-        unseen = []
-        for j, size in enumerate(self.sizes):
-            counts = np.bincount(self.codes[:, j] * n_classes + labels,
-                                 minlength=size * n_classes).reshape(size, n_classes)
-            # a value absent from these rows (a subset's) excludes nothing
-            zero = (counts == 0) & (counts.sum(axis=1, keepdims=True) > 0)
-            if zero.any():  # most latents of most factors exclude nothing: no gather
-                excluded |= zero[self.codes[:, j]]
-            unseen.append(zero)
+        for j, (start, stop) in enumerate(zip(self.bounds[:-1], self.bounds[1:], strict=True)):
+            if unseen[start:stop].any():  # most latents of most factors exclude nothing
+                excluded |= unseen[self.columns[:, j]]
         return excluded, unseen
 
     def scores(self, coef, out):
@@ -389,11 +387,11 @@ class _LogisticObjective:
             offset = EXCLUDED_SCORE * (excluded[:, 0].astype(self.dtype)
                                        - excluded[:, 1].astype(self.dtype))
             self.offset = offset[None, :]
-            held = [zero.any(axis=1)[None, :] for zero in unseen]  # (1, values) per latent
+            held = unseen.any(axis=1)[None, :]  # (1, n_features)
         else:
             self.offset = np.where(excluded.T, -EXCLUDED_SCORE, 0.0).astype(self.dtype)
-            held = [zero.T for zero in unseen]  # (classes, values) per latent
-        free = ~np.concatenate(held, axis=1)  # (n_scores, n_features), the columns' order
+            held = unseen.T  # (n_classes, n_features)
+        free = ~held
         self.free = np.concatenate([free.ravel(), np.ones(self.n_scores, dtype=bool)]
                                    ).astype(np.float64)
 
