@@ -291,8 +291,8 @@ def evaluate(
     >>> table = result.to_frame().round(2)
     >>> list(table.columns)
     ['value', 'chance', 'adjusted']
-    >>> table.loc["infom"].tolist()  # the reference InfoM's chance level is 0.5 here
-    [0.98, 0.5, 1.0]
+    >>> table.loc["infom"].tolist()  # value, chance (the latents shuffled once), adjusted
+    [0.98, 0.14, 1.0]
     """
     start = time.perf_counter()
     check_infoe_features(infoe_features)

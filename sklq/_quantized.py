@@ -32,8 +32,9 @@ class QuantizedLatentMixin(CodebookLossesMixin):
 
     Placed before an sklq base class (:class:`~sklq._autoencoder.BaseAutoencoder`,
     :class:`~sklq._infogan.BaseInfoGAN`); the estimator declares ``n_latents``,
-    ``n_values_per_latent``, ``learn_codebook``, ``quantization_weight`` and
-    ``commitment_weight`` and gets the latent module, its loss terms, ``codebook_`` and
+    ``n_values_per_latent``, ``learn_codebook``, ``global_codebook``,
+    ``codebook_learning_rate``, ``quantization_weight`` and ``commitment_weight`` and gets
+    the latent module, its loss terms, the codebook's optimizer group, ``codebook_`` and
     the ``"indices"`` output of ``encode``.
     """
 

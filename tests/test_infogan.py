@@ -49,9 +49,9 @@ def test_default_parameters_follow_the_reference():
         assert p["output_activation"] == "sigmoid"
     assert set(params) - set(continuous) == {
         "n_values_per_latent", "learn_codebook", "global_codebook", "quantization_weight",
-        "commitment_weight",
+        "commitment_weight", "codebook_learning_rate",
     }
-    assert params["global_codebook"] is False
+    assert params["global_codebook"] is False and params["codebook_learning_rate"] is None
 
 
 @pytest.mark.parametrize("estimator_class", ESTIMATORS)
