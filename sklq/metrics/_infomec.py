@@ -1,5 +1,6 @@
 """InfoMEC: modularity (InfoM), compactness (InfoC) and explicitness (InfoE) of a representation."""
 
+import math
 import threading
 import warnings
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from ._chance import (
     sampled_null,
     weighted_modularity_compactness,
 )
+from ._lbfgs import minimise_together
 from ._mutual_info import (
     factor_entropies,
     mi_matrix_continuous,
@@ -36,6 +38,11 @@ from ._validation import (
     shuffle_generator,
 )
 
+try:  # scipy's kernels of sparse @ dense products, called with output buffers of ours
+    from scipy.sparse._sparsetools import csc_matvecs, csr_matvecs
+except ImportError:  # pragma: no cover - a scipy that moved them: its public products
+    csc_matvecs = csr_matvecs = None
+
 #: ``mutual_info_classif``'s ``n_neighbors`` used by the reference InfoMEC.
 N_NEIGHBORS = 10
 #: the features of InfoE's regressions for discrete latents (see :func:`infomec`)
@@ -43,6 +50,8 @@ INFOE_FEATURES = ("one-hot", "values")
 #: The reference logistic regression's ``max_iter`` and ``tol``.
 MAX_ITER = 100
 TOL = 1e-4
+#: scipy's ``ftol`` as scikit-learn sets it (``64 * eps``): a relative decrease that ends a fit.
+LBFGS_FTOL = 64 * np.finfo(float).eps
 #: InfoE's in-sample regressions on one-hot features: the score added to a class that a
 #: sample's latent values exclude (no training sample of that value has that class), minus
 #: for the multinomial loss and towards the sample's own class for the binomial one: its
@@ -50,8 +59,6 @@ TOL = 1e-4
 EXCLUDED_SCORE = 1e4
 #: A continuous latent is active when its range exceeds this fraction of the largest range.
 CONTINUOUS_ACTIVE_FRACTION = 1 / 20
-#: One-hot InfoE features are a dense float32 matrix up to this many entries (80 MB).
-ONE_HOT_DENSE_LIMIT = 20_000_000
 #: Chance adjustment of continuous latents: at least this many null MI estimates per factor
 #: (shuffles of every latent against the factors, as many shuffles as that takes).
 NULL_DRAWS = 10
@@ -235,101 +242,132 @@ class _DesignMatrix:
     predictors, so the unpenalised optimum is the same; it is only better conditioned, and
     L-BFGS reaches the reference's tolerance in about half the iterations (InfoE within
     1.2e-4 of the reference on raw one-hot columns in the benchmark's cases, 2e-5 at 10,000
-    samples). The standardisation is applied around the
-    products, ``coef @ X_std.T = (coef / s) @ X.T - (coef / s) @ m``, so the one-hot matrix
-    itself stays 0/1: a dense float32 matrix — exact entries, so only the products round —
-    for single-precision BLAS products, about twice as fast as float64 sparse products, or
-    above ``ONE_HOT_DENSE_LIMIT`` entries a sparse float64 matrix.
+    samples). The standardisation is applied to the coefficients, not the matrix:
+    ``coef @ X_std.T + b = [coef / s, b - (coef / s) @ m] @ [X, 1].T``, so the one-hot
+    matrix stays 0/1 with a column of ones for the intercept, a float32 CSR matrix (exact
+    entries, so only the products round) whose products cost a look-up and an addition per
+    latent and row: on 10,000 rows of 239 one-hot columns and 57 scores, 0.85 ms and 0.75 ms
+    for the two products against 2.3 ms and 2.8 ms for dense float32 BLAS products (one
+    thread), which do every multiplication by 0.
     """
 
     def __init__(self, features, sizes=None):
-        self.sparse = self.mean = self.inverse_scale = self.columns = self.bounds = None
+        self.sparse = self.mean = self.inverse_scale = self.scaled_mean = None
+        self.columns = self.bounds = None
+        self.dense = self.dense_transposed = None
+        self.buffers = {}
         self.one_hot = sizes is not None
         if sizes is None:
             self.dense = np.ascontiguousarray(features, dtype=np.float64)
-        else:
-            n = features.shape[0]
-            starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-            columns = np.asarray(features) + starts  # one 1 per latent in every row
-            self.columns, self.bounds = columns, np.append(starts, np.sum(sizes))
-            n_features = int(np.sum(sizes))
-            if n * n_features <= ONE_HOT_DENSE_LIMIT:
-                self.dense = np.zeros((n, n_features), dtype=np.float32)
-                np.put_along_axis(self.dense, columns, 1.0, axis=1)
-            else:
-                self.dense = None
-                self.sparse = sparse.csr_matrix(
-                    (np.ones(columns.size), columns.ravel(),
-                     np.arange(0, columns.size + 1, columns.shape[1])),
-                    shape=(n, n_features),
-                )
-            mean = np.bincount(columns.ravel(), minlength=n_features) / n
-            std = np.sqrt(mean * (1.0 - mean))
-            std[std <= 0] = 1.0  # a constant column: centred to zero, left unscaled
-        matrix = self.sparse if self.dense is None else self.dense
-        self.n_rows, self.n_features = matrix.shape
-        self.dtype = np.float64 if self.dense is None else self.dense.dtype
-        if sizes is not None:
-            self.mean = mean.astype(self.dtype)
-            self.inverse_scale = (1.0 / std).astype(self.dtype)
-        # (p, n) copy: coef @ X.T runs faster on it than on the transposed view
-        self.dense_transposed = None if self.dense is None else np.ascontiguousarray(self.dense.T)
+            # (p, n) copy: coef @ X.T runs faster on it than on the transposed view
+            self.dense_transposed = np.ascontiguousarray(self.dense.T)
+            self.n_rows, self.n_features = self.dense.shape
+            self.dtype = np.float64
+            return
+        n = features.shape[0]
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        columns = np.asarray(features) + starts  # one 1 per latent in every row
+        self.columns, self.bounds = columns, np.append(starts, np.sum(sizes))
+        self.n_rows, self.n_features = n, int(np.sum(sizes))
+        self.dtype = np.float32
+        # the one-hot columns and a last column of ones, for the intercept
+        with_intercept = np.c_[columns, np.full(n, self.n_features)]
+        self.sparse = sparse.csr_matrix(
+            (np.ones(with_intercept.size, dtype=np.float32), with_intercept.ravel(),
+             np.arange(0, with_intercept.size + 1, with_intercept.shape[1])),
+            shape=(n, self.n_features + 1),
+        )
+        mean = np.bincount(columns.ravel(), minlength=self.n_features) / n
+        std = np.sqrt(mean * (1.0 - mean))
+        std[std <= 0] = 1.0  # a constant column: centred to zero, left unscaled
+        self.mean = mean.astype(np.float32)
+        self.inverse_scale = (1.0 / std).astype(np.float32)
+        self.scaled_mean = (mean / std).astype(np.float32)
 
     def take(self, rows):
         """The design of a subset of the rows, standardised as the whole (no refit of the
         means and scales: they do not look at the factors)."""
         subset = object.__new__(_DesignMatrix)
         subset.__dict__.update(self.__dict__)
-        if self.dense is None:
+        subset.buffers = {}
+        if self.one_hot:
             subset.sparse = self.sparse[rows]
+            subset.columns = self.columns[rows]
         else:
             subset.dense = self.dense[rows]
             subset.dense_transposed = np.ascontiguousarray(subset.dense.T)
-        if self.columns is not None:
-            subset.columns = self.columns[rows]
         subset.n_rows = len(rows)
         return subset
 
-    def excluded_classes(self, labels, n_classes):
-        """For one-hot features: which classes the latents' values rule out.
-
-        Returns ``(excluded, unseen)``: ``unseen[c, k]`` is True when one-hot column ``c``
-        (a value of a latent) is 1 in no row of class ``k``, and ``excluded[i, k]`` when some
-        column that is 1 in row ``i`` is unseen with class ``k`` (never ``labels[i]``'s own).
-        """
+    def unseen_classes(self, labels, n_classes):
+        """For one-hot features: ``unseen[c, k]`` is True when one-hot column ``c`` (a value
+        of a latent) is 1 in some row but in no row of class ``k``; such a column excludes
+        class ``k`` from its rows (never a row's own class)."""
         counts = np.bincount((self.columns * n_classes + labels[:, None]).ravel(),
                              minlength=self.n_features * n_classes)
         counts = counts.reshape(self.n_features, n_classes)
         # a value absent from these rows (a subset's) excludes nothing
-        unseen = (counts == 0) & (counts.sum(axis=1, keepdims=True) > 0)
-        excluded = np.zeros((self.n_rows, n_classes), dtype=bool)
-        for j, (start, stop) in enumerate(zip(self.bounds[:-1], self.bounds[1:], strict=True)):
-            if unseen[start:stop].any():  # most latents of most factors exclude nothing
-                excluded |= unseen[self.columns[:, j]]
-        return excluded, unseen
+        return (counts == 0) & (counts.sum(axis=1, keepdims=True) > 0)
 
-    def scores(self, coef, out):
-        """``coef @ X_std.T`` (shape (k, n)) into ``out``."""
-        if self.inverse_scale is not None:
-            coef = coef * self.inverse_scale
-        if self.dense is None:
-            out[...] = (self.sparse @ coef.T).T  # sparse one-hot rows: a look-up per latent
-        else:
+    def __getstate__(self):  # the scratch buffers stay behind (joblib's workers)
+        return {**self.__dict__, "buffers": {}}
+
+    def scratch(self, name, shape):
+        """A buffer of the design's precision for ``shape``, reused by the next products
+        of this thread (the one-hot products' outputs: fresh arrays of a few MB each
+        cost page faults at every evaluation)."""
+        size = math.prod(shape)
+        key = (threading.get_ident(), name)
+        buffer = self.buffers.get(key)
+        if buffer is None or buffer.size < size:
+            buffer = self.buffers[key] = np.empty(size, dtype=self.dtype)
+        return buffer[:size].reshape(shape)
+
+    def _times(self, transposed, dense):
+        """``X @ dense`` (``X.T @ dense`` if ``transposed``) of the one-hot matrix with its
+        column of ones, for a C-contiguous ``dense``, into a scratch buffer."""
+        rows = self.n_features + 1 if transposed else self.n_rows
+        if csr_matvecs is None:
+            return (self.sparse.T if transposed else self.sparse) @ dense
+        out = self.scratch("product^T" if transposed else "product", (rows, dense.shape[1]))
+        out.fill(0.0)  # the kernels add to it
+        kernel = csc_matvecs if transposed else csr_matvecs  # X.T is X's arrays as CSC
+        matrix = self.sparse
+        kernel(rows, matrix.shape[0] if transposed else matrix.shape[1], dense.shape[1],
+               matrix.indptr, matrix.indices, matrix.data, dense.ravel(), out.ravel())
+        return out
+
+    def scores(self, coef, intercept, out, offset=None):
+        """``coef @ X_std.T + intercept[:, None]`` (shape (k, n)) into ``out``; for one-hot
+        features ``offset`` (k, p), if given, is added to the coefficients of the raw 0/1
+        columns, i.e. to the scores of the rows where each column is 1."""
+        if not self.one_hot:
             np.matmul(coef, self.dense_transposed, out=out)
-        if self.mean is not None:
-            out -= (coef @ self.mean)[:, None]
+            out += intercept[:, None]
+            return out
+        raw_coef_t = self.scratch("coefficients", (self.n_features + 1, coef.shape[0]))
+        raw_coef = raw_coef_t.T  # (k, p + 1), a view
+        np.multiply(coef, self.inverse_scale, out=raw_coef[:, :-1])
+        # row by row on C-contiguous rows (not a BLAS product), so that stacking other
+        # rows does not change the rounding
+        raw_coef[:, -1] = intercept - (coef * self.scaled_mean).sum(axis=1)
+        if offset is not None:
+            raw_coef[:, :-1] += offset
+        out[...] = self._times(False, raw_coef_t).T  # a look-up per latent and row
         return out
 
     def gradient(self, residual):
-        """``residual @ X_std`` (shape (k, p)) for residuals of shape (k, n)."""
-        if self.dense is None:
-            product = np.asarray(residual @ self.sparse)
-        else:
-            product = residual @ self.dense
-        if self.mean is not None:
-            product -= residual.sum(axis=1)[:, None] * self.mean
-            product *= self.inverse_scale
-        return product
+        """``(residual @ X_std, residual.sum(axis=1))`` for residuals of shape (k, n): the
+        gradients of the coefficients (k, p) and of the intercepts (k)."""
+        if not self.one_hot:
+            return residual @ self.dense, residual.sum(axis=1)
+        residual_t = self.scratch("residuals", (self.n_rows, residual.shape[0]))
+        residual_t[...] = residual.T
+        product = self._times(True, residual_t).T  # (k, p + 1)
+        intercept_gradient = product[:, -1].copy()
+        coef_gradient = product[:, :-1] - intercept_gradient[:, None] * self.mean
+        coef_gradient *= self.inverse_scale
+        return coef_gradient, intercept_gradient
 
 
 class _LogisticObjective:
@@ -354,7 +392,9 @@ class _LogisticObjective:
     classes, the single score pushed towards the row's own class), so that its probability
     is 0, as at the infimum; the remaining parameters minimise the loss with those
     probabilities at their limit. This is the same infimum, reached in fewer iterations and
-    more closely (:func:`_infoe_per_factor`).
+    more closely (:func:`_infoe_per_factor`). The offsets ride on the coefficients of the
+    raw 0/1 columns (``offset`` of :meth:`_DesignMatrix.scores`), so they cost nothing per
+    evaluation.
     """
 
     def __init__(self, design, labels, n_classes, exclude_unseen=False):
@@ -373,88 +413,87 @@ class _LogisticObjective:
         self.chosen = labels * n + np.arange(n)
         if self.n_scores == 1:
             self.target = (labels == 1).astype(self.dtype)
+        self.n_parameters = (self.n_features + 1) * self.n_scores
         self.offset = self.free = None
         if exclude_unseen and design.one_hot:
             self._exclude_unseen(labels, n_classes)
 
     def _exclude_unseen(self, labels, n_classes):
-        """Score offsets for the excluded (row, class) pairs and the mask of the
-        coefficients that stay at 0 (see the class docstring)."""
-        excluded, unseen = self.design.excluded_classes(labels, n_classes)
-        if not excluded.any():
+        """The score offsets of the excluded classes, on the raw columns' coefficients, and
+        the mask of the coefficients that stay at 0 (see the class docstring)."""
+        unseen = self.design.unseen_classes(labels, n_classes)  # (n_features, n_classes)
+        if not unseen.any():
             return
         if self.n_scores == 1:  # the score is the log-odds of class 1
-            offset = EXCLUDED_SCORE * (excluded[:, 0].astype(self.dtype)
-                                       - excluded[:, 1].astype(self.dtype))
+            # a value unseen with class 0 has only rows of class 1: up, and the reverse
+            offset = EXCLUDED_SCORE * (unseen[:, 0].astype(self.dtype)
+                                       - unseen[:, 1].astype(self.dtype))
             self.offset = offset[None, :]
             held = unseen.any(axis=1)[None, :]  # (1, n_features)
         else:
-            self.offset = np.where(excluded.T, -EXCLUDED_SCORE, 0.0).astype(self.dtype)
+            self.offset = np.where(unseen.T, -EXCLUDED_SCORE, 0.0).astype(self.dtype)
             held = unseen.T  # (n_classes, n_features)
-        free = ~held
-        self.free = np.concatenate([free.ravel(), np.ones(self.n_scores, dtype=bool)]
+        self.free = np.concatenate([~held.ravel(), np.ones(self.n_scores, dtype=bool)]
                                    ).astype(np.float64)
 
+    def split(self, parameters):
+        """``(coef, intercept)`` of a parameter vector, in the design's precision."""
+        cut = self.n_features * self.n_scores
+        coef = parameters[:cut].reshape(self.n_scores, self.n_features).astype(self.dtype)
+        return coef, parameters[cut:].astype(self.dtype)
+
     def raw(self, parameters, design=None):
-        """``(X W + b)^T``, shape (n_scores, n), into the raw buffer (or a new array for the
-        rows of another ``design`` standardised alike)."""
-        split = self.n_features * self.n_scores
-        coef = parameters[:split].reshape(self.n_scores, self.n_features).astype(self.dtype)
+        """``(X W + b)^T``, shape (n_scores, n), into the raw buffer, with the offsets of
+        excluded classes; or, for the rows of another ``design`` standardised alike, a new
+        array without them."""
+        coef, intercept = self.split(parameters)
         if design is None:
-            raw = self.design.scores(coef, out=self.raw_buffer)
-        else:
-            raw = design.scores(coef, out=np.empty((self.n_scores, design.n_rows), self.dtype))
-        raw += parameters[split:, None].astype(self.dtype)
-        return raw
+            return self.design.scores(coef, intercept, self.raw_buffer, self.offset)
+        return design.scores(coef, intercept, design.scratch("scores", (self.n_scores,
+                                                                       design.n_rows)))
 
     def __call__(self, parameters):
         raw = self.raw(parameters)
         value = self.loss_and_residual(raw)
-        return value, self.gradient(self.design.gradient(raw), raw)
+        return value, self.gradient(*self.design.gradient(raw))
 
-    def gradient(self, coef_gradient, residual):
-        """The full gradient from ``residual @ X_std`` and the residuals (intercepts); zero
+    def gradient(self, coef_gradient, intercept_gradient):
+        """The full gradient (float64) from those of the coefficients and intercepts; zero
         for the coefficients held at 0 (``exclude_unseen``)."""
-        gradient = np.concatenate([coef_gradient.ravel(), residual.sum(axis=1)]).astype(
+        gradient = np.concatenate([coef_gradient.ravel(), intercept_gradient]).astype(
             np.float64)
         if self.free is not None:
             gradient *= self.free
         return gradient
 
     def loss_and_residual(self, raw):
-        """The objective's value at the scores ``raw`` (before the offsets of excluded
-        classes), which become the weighted residuals (the gradient with respect to the
-        scores) in place."""
+        """The objective's value at the scores ``raw``, which become the weighted residuals
+        (the gradient with respect to the scores) in place."""
         weights = self.weights
-        if self.offset is not None:
-            raw += self.offset
         if self.n_scores == 1:
             score = raw[0]
             # log(1 + exp(raw)) - y raw, and its derivative expit(raw) - y
             loss = np.logaddexp(0.0, score) - self.target * score
             residual = raw
             residual[0] = (expit(score) - self.target) * weights
-        else:
-            flat = raw.reshape(-1)  # a view: the buffer is contiguous
-            peak = raw.max(axis=0)
-            chosen = flat[self.chosen]
-            residual = raw
-            residual -= peak
-            np.exp(residual, out=residual)
-            total = residual.sum(axis=0)
-            loss = np.log(total) + peak - chosen
-            residual *= weights / total
-            flat[self.chosen] -= weights
+            return float(np.dot(loss.astype(np.float64), self.scaled_weights))
+        flat = raw.reshape(-1)  # a view: the buffer is contiguous
+        peak = raw.max(axis=0)
+        chosen = flat[self.chosen]
+        residual = raw
+        residual -= peak
+        np.exp(residual, out=residual)
+        total = residual.sum(axis=0)
+        loss = np.log(total) + peak - chosen
+        residual *= weights / total
+        flat[self.chosen] -= weights
         return float(np.dot(loss.astype(np.float64), self.scaled_weights))
 
     def predict_proba(self, parameters, design=None):
         """Class probabilities (n, K) in float64, as ``LogisticRegression.predict_proba``
         (of the rows of ``design`` when given; the training rows with their excluded
         classes at probability 0)."""
-        raw = self.raw(parameters, design)
-        if design is None and self.offset is not None:
-            raw += self.offset
-        raw = raw.astype(np.float64)
+        raw = self.raw(parameters, design).astype(np.float64)
         if self.n_scores == 1:
             positive = expit(raw[0])
             return np.column_stack([1.0 - positive, positive])
@@ -465,135 +504,75 @@ def _stacked_evaluations(objectives, parameters):
     """``objective(x)`` of several objectives on one design, with one product each way.
 
     The scores of every objective are stacked (rows) into one product with the design,
-    and the residuals into one product for the gradients: the products stream the design
-    matrix from memory, so one product of 57 score rows took 1.0 ms where six of 4 to 15
-    rows took 2.3 ms (10,000 x 115 one-hot features, one thread).
+    and the residuals into one product for the gradients: one call per product instead of
+    one per objective, and on dense designs one pass over the matrix (one product of 57
+    score rows took 1.0 ms where six of 4 to 15 rows took 2.3 ms, 10,000 x 115 dense
+    float32 features, one thread).
     """
     design = objectives[0].design
     sizes = [objective.n_scores for objective in objectives]
     bounds = np.concatenate([[0], np.cumsum(sizes)])
-    coef = np.vstack([
-        x[: objective.n_features * objective.n_scores].reshape(objective.n_scores, -1)
-        for objective, x in zip(objectives, parameters, strict=True)
-    ]).astype(objectives[0].dtype)
-    raw = design.scores(coef, out=np.empty((bounds[-1], design.n_rows), objectives[0].dtype))
-    values = []
-    for objective, x, start, stop in zip(objectives, parameters, bounds[:-1], bounds[1:],
-                                         strict=True):
-        block = raw[start:stop]  # contiguous rows
-        block += x[objective.n_features * objective.n_scores:, None].astype(block.dtype)
-        values.append(objective.loss_and_residual(block))
-    coef_gradient = design.gradient(raw)
+    parts = [objective.split(x) for objective, x in zip(objectives, parameters, strict=True)]
+    coef = np.vstack([c for c, _ in parts])
+    intercept = np.concatenate([b for _, b in parts])
+    offset = None
+    if any(objective.offset is not None for objective in objectives):
+        offset = np.vstack([
+            np.zeros((objective.n_scores, objective.n_features), objective.dtype)
+            if objective.offset is None else objective.offset
+            for objective in objectives
+        ])
+    raw = design.scores(coef, intercept, design.scratch("scores", (bounds[-1], design.n_rows)),
+                        offset)
+    values = [objective.loss_and_residual(raw[start:stop])  # contiguous rows
+              for objective, start, stop in zip(objectives, bounds[:-1], bounds[1:],
+                                                strict=True)]
+    coef_gradient, intercept_gradient = design.gradient(raw)
     return [
-        (value, objective.gradient(coef_gradient[start:stop], raw[start:stop]))
+        (value, objective.gradient(coef_gradient[start:stop], intercept_gradient[start:stop]))
         for objective, value, start, stop in zip(objectives, values, bounds[:-1], bounds[1:],
                                                  strict=True)
     ]
 
 
-class _Lockstep:
-    """Run :func:`_fit_logistic` for several objectives on one design (each with its own
-    callback, if any), evaluating them together.
-
-    Each fit runs scipy's L-BFGS-B in its own thread, unchanged; its objective calls wait
-    until every fit still running has asked for its next evaluation, and the round is then
-    computed at once by :func:`_stacked_evaluations` (in the thread that completed it,
-    the others waiting: the computation stays on one core). Round ``r`` holds the ``r``-th
-    evaluation of every fit still running, whatever the threads' timing, so the results are
-    deterministic. Each fit makes the evaluations it would make alone; only the rounding
-    of the stacked products differs from separate ones.
-    """
-
-    def __init__(self, objectives, callbacks=None):
-        self.objectives = objectives
-        self.callbacks = [None] * len(objectives) if callbacks is None else callbacks
-        self.condition = threading.Condition()
-        self.active = set(range(len(objectives)))
-        self.pending, self.results, self.round, self.error = {}, {}, 0, None
-
-    def _evaluate_round(self):  # with the condition held
-        keys = sorted(self.pending)
-        try:
-            outputs = _stacked_evaluations([self.objectives[k] for k in keys],
-                                           [self.pending[k] for k in keys])
-            self.results.update(zip(keys, outputs, strict=True))
-        except BaseException as error:  # reach every waiting thread, not just this one
-            self.error = error
-        self.pending.clear()
-        self.round += 1
-        self.condition.notify_all()
-
-    def _request(self, k, parameters):
-        with self.condition:
-            self.pending[k] = parameters
-            requested = self.round
-            if len(self.pending) == len(self.active):
-                self._evaluate_round()
-            while self.round == requested:
-                self.condition.wait()
-            if self.error is not None:
-                raise self.error
-            return self.results.pop(k)
-
-    def _run(self, k, out):
-        try:
-            out[k] = _fit_logistic(lambda x: self._request(k, x), self.objectives[k],
-                                   self.callbacks[k])
-        except BaseException as error:
-            with self.condition:
-                self.error = self.error or error
-        finally:
-            with self.condition:
-                self.active.discard(k)
-                if self.pending and len(self.pending) == len(self.active):
-                    self._evaluate_round()
-
-    def fit(self):
-        """The fitted parameters of every objective, in order."""
-        out = [None] * len(self.objectives)
-        threads = [threading.Thread(target=self._run, args=(k, out), daemon=True)
-                   for k in range(len(self.objectives))]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        if self.error is not None:
-            raise self.error
-        return out
-
-
-def _log_loss(labels, proba):
-    """``sklearn.metrics.log_loss(labels, proba)`` for labels ``0..K-1`` and (n, K) ``proba``.
-
-    The same clipping to ``[eps, 1 - eps]`` and mean of ``-log p(y_i)``, without the input
-    validation that costs more than the rest of the computation here.
-    """
-    eps = np.finfo(proba.dtype).eps
-    chosen = np.clip(proba[np.arange(labels.shape[0]), labels], eps, 1 - eps)
-    return float(-np.mean(np.log(chosen)))
-
-
-def _fit_logistic(function, objective, callback=None):
-    """Minimise ``function`` (``objective`` itself, or a stand-in evaluating it) as
-    ``LogisticRegression(solver="lbfgs", max_iter=100)`` does, from zero;
-    ``callback(intermediate_result)`` is called after every iteration (and may raise
-    ``StopIteration`` to end it)."""
-    n_parameters = (objective.n_features + 1) * objective.n_scores
+def _fit_logistic(objective, callback=None):
+    """Minimise ``objective`` from zero as ``LogisticRegression(solver="lbfgs",
+    max_iter=100)`` does; ``callback(intermediate_result)`` is called after every iteration
+    (and may raise ``StopIteration`` to end it). One-hot designs: :func:`_fit_together`."""
+    if objective.design.one_hot:
+        return _fit_together([objective], [callback])[0]
     # Unpenalised regression on separable data stops at maxiter, as in the reference.
     result = optimize.minimize(
-        function,
-        np.zeros(n_parameters),
+        objective,
+        np.zeros(objective.n_parameters),
         callback=callback,
         method="L-BFGS-B",
         jac=True,
-        options={
-            "maxiter": MAX_ITER,
-            "maxls": 50,
-            "gtol": TOL,
-            "ftol": 64 * np.finfo(float).eps,
-        },
+        options={"maxiter": MAX_ITER, "maxls": 50, "gtol": TOL, "ftol": LBFGS_FTOL},
     )
     return result.x
+
+
+def _fit_together(objectives, callbacks=None):
+    """Fit several objectives on one one-hot design, each as :func:`_fit_logistic` would,
+    with sklq's L-BFGS (:func:`~sklq.metrics._lbfgs.lbfgs`) and every round's evaluations
+    stacked into one (:func:`_stacked_evaluations`).
+
+    The stopping rules are the reference's (``max_iter=100``, a largest gradient entry of
+    ``tol=1e-4``, scipy's ``ftol``), and so are the memory (10 pairs) and the first step (a
+    unit length along the gradient); the line search only backtracks, where scipy's
+    searches both ways. The paths differ a little, the optimum does not. The evaluations
+    are the costly part, and one thread evaluates the pending points of all the fits at
+    once (one product each way instead of one per fit), without scipy's per-call
+    overhead or threads to interleave its fits.
+    """
+    callbacks = [None] * len(objectives) if callbacks is None else callbacks
+    options = [{"max_iter": MAX_ITER, "gtol": TOL, "ftol": LBFGS_FTOL, "callback": callback}
+               for callback in callbacks]
+    return minimise_together(
+        lambda keys, points: _stacked_evaluations([objectives[k] for k in keys], points),
+        [np.zeros(objective.n_parameters) for objective in objectives], options,
+    )
 
 
 def _explicitness(design, labels, n_classes, exclude_unseen=False):
@@ -610,12 +589,15 @@ def _explicitness(design, labels, n_classes, exclude_unseen=False):
     predicts the uniform distribution, so its log loss ``CE_null`` is ``log(n_classes)``.
     """
     objective = _LogisticObjective(design, labels, n_classes, exclude_unseen)
-    return _explicitness_of(objective, _fit_logistic(objective, objective))
+    return _explicitness_of(objective, _fit_logistic(objective))
 
 
 def _explicitness_of(objective, parameters):
     """``(log K - CE) / log K``, clipped at 0, of a fitted :class:`_LogisticObjective`."""
-    cross_entropy = _log_loss(objective.labels, objective.predict_proba(parameters))
+    # log_loss(labels, predict_proba(X)): the probabilities clipped to [eps, 1 - eps]
+    eps = np.finfo(np.float64).eps
+    log_p = np.clip(_log_likelihoods(objective, parameters), np.log(eps), np.log1p(-eps))
+    cross_entropy = -float(np.mean(log_p))
     null_cross_entropy = np.log(objective.n_classes)
     return max(0.0, (null_cross_entropy - cross_entropy) / null_cross_entropy)
 
@@ -633,9 +615,13 @@ def _stratified_folds(labels, n_folds, rng):
     return folds
 
 
-def _held_out_log_likelihoods(objective, parameters, design, codes):
-    """``log p(codes_i)`` of the rows of ``design`` under the fitted ``objective``."""
-    raw = objective.raw(parameters, design)  # in the design's precision, as the fit
+def _log_likelihoods(objective, parameters, design=None, codes=None):
+    """``log p(codes_i)`` of the rows of ``design`` under the fitted ``objective``, in the
+    design's precision, as the fit; without ``design``, of the objective's own rows and
+    labels (their excluded classes at probability 0), in float64."""
+    raw = objective.raw(parameters, design)
+    if design is None:
+        raw, codes = raw.astype(np.float64), objective.labels
     n = codes.shape[0]
     if objective.n_scores == 1:  # binomial: p(1) = expit(raw), p(0) = expit(-raw)
         signed = np.where(codes == 1, raw[0], -raw[0])
@@ -660,7 +646,7 @@ class _HeldOutMonitor:
         self.since = 0
 
     def __call__(self, intermediate_result):
-        log_p = _held_out_log_likelihoods(self.objective, intermediate_result.x, self.design,
+        log_p = _log_likelihoods(self.objective, intermediate_result.x, self.design,
                                           self.codes)
         loss = -float(np.sum(np.maximum(log_p, self.floor), dtype=np.float64))
         self.since = 0 if loss < self.best - self.negligible else self.since + 1
@@ -669,7 +655,7 @@ class _HeldOutMonitor:
             raise StopIteration
 
 
-def _cross_validated_explicitness(fold_designs, folds, codes, n_classes, lockstep):
+def _cross_validated_explicitness(fold_designs, folds, codes, n_classes, together):
     """Chance-adjusted InfoE of factors sharing folds: ``1 - CE_cv / log K`` each.
 
     ``CE_cv`` is the log loss of each sample's prediction by the reference's regression
@@ -687,8 +673,9 @@ def _cross_validated_explicitness(fold_designs, folds, codes, n_classes, lockste
     Probabilities are clipped at ``eps`` as in ``log_loss``; a class missing from a
     training fold gets that clipped probability.
 
-    ``codes`` (n, m) and ``n_classes`` (m) are the factors; with ``lockstep`` the m fits of
-    a fold run together (:class:`_Lockstep`), otherwise one after the other.
+    ``codes`` (n, m) and ``n_classes`` (m) are the factors; with ``together`` (one-hot
+    designs) the m fits of a fold run together (:func:`_fit_together`), otherwise one after
+    the other.
     """
     floor = np.log(np.finfo(np.float64).eps)
     losses = np.zeros(len(n_classes))  # summed held-out -log p(y) at each best iteration
@@ -709,11 +696,11 @@ def _cross_validated_explicitness(fold_designs, folds, codes, n_classes, lockste
                 test_design.take(seen))
             objectives.append(objective)
             monitors.append((j, _HeldOutMonitor(objective, seen_design, test_codes[seen], k)))
-        if lockstep and len(objectives) > 1:
-            _Lockstep(objectives, [monitor for _, monitor in monitors]).fit()
+        if together and objectives:
+            _fit_together(objectives, [monitor for _, monitor in monitors])
         else:
             for objective, (_, monitor) in zip(objectives, monitors, strict=True):
-                _fit_logistic(objective, objective, monitor)
+                _fit_logistic(objective, monitor)
         for j, monitor in monitors:
             losses[j] += monitor.best
     return np.maximum(0.0, 1.0 - losses / codes.shape[0] / np.log(n_classes))
@@ -743,10 +730,9 @@ def _infoe_per_factor(factors, values, discrete, n_jobs, design=None):
     those directions is taken at once instead of approached by L-BFGS, which on discrete
     codes with many values halves the iterations and lands closer to the optimum (the
     benchmark's figures in ``docs/metrics.md``). One-hot features and one joblib worker
-    (``n_jobs`` None or 1): the factors' regressions run in lockstep (:class:`_Lockstep`),
-    each as alone but with their products stacked, 1.2-1.6x faster on the benchmark's
-    discrete cases. Continuous latents (a few standardised columns, cheap products) or more
-    workers: one regression per task.
+    (``n_jobs`` None or 1): the factors' regressions run together (:func:`_fit_together`),
+    each as alone but with their products stacked. Continuous latents (a few standardised
+    columns, cheap products) or more workers: one regression per task.
     """
     design = _infoe_design(values, discrete) if design is None else design
     n_factors = factors.codes.shape[1]
@@ -754,7 +740,7 @@ def _infoe_per_factor(factors, values, discrete, n_jobs, design=None):
         objectives = [_LogisticObjective(design, factors.codes[:, i], factors.n_classes[i],
                                          exclude_unseen=True)
                       for i in range(n_factors)]
-        parameters = _Lockstep(objectives).fit()
+        parameters = _fit_together(objectives)
         scores = [_explicitness_of(objective, x) for objective, x in
                   zip(objectives, parameters, strict=True)]
     else:
@@ -794,16 +780,16 @@ def _cross_validated_infoe_per_factor(factors, design, rng, n_jobs):
         ]
 
     shared_designs = designs(shared)
-    lockstep = n_jobs in (None, 1) and design.one_hot
-    if lockstep:  # one group on the shared folds, one per factor with folds of its own
+    together = n_jobs in (None, 1) and design.one_hot
+    if together:  # one group on the shared folds, one per factor with folds of its own
         groups = [[i for i in range(n_factors) if fold_sets[i] is shared]]
         groups += [[i] for i in range(n_factors) if fold_sets[i] is not shared]
     else:
         groups = [[i] for i in range(n_factors)]
-    results = Parallel(n_jobs=1 if lockstep else n_jobs)(
+    results = Parallel(n_jobs=1 if together else n_jobs)(
         delayed(_cross_validated_explicitness)(
             shared_designs if fold_sets[group[0]] is shared else designs(fold_sets[group[0]]),
-            fold_sets[group[0]], factors.codes[:, group], factors.n_classes[group], lockstep,
+            fold_sets[group[0]], factors.codes[:, group], factors.n_classes[group], together,
         )
         for group in groups if group
     )
