@@ -7,12 +7,14 @@ import warnings
 import numpy as np
 import pytest
 from scipy import stats
+from scipy.special import gammaln
 from sklearn.metrics import adjusted_mutual_info_score, mutual_info_score
 
 from sklq.metrics import infomec, mig
 from sklq.metrics._chance import (
     FAMILY_ALPHA,
     MIN_INFORMATION,
+    _expanded_mi_terms,
     adjusted_nmi,
     discrete_null,
     expected_mutual_information,
@@ -61,6 +63,32 @@ def test_expected_mutual_information_matches_adjusted_mutual_info(n, r, c):
     assert expected_mutual_information(np.bincount(x), np.bincount(y)) == pytest.approx(
         emi, rel=1e-8
     )
+
+
+def test_expected_mutual_information_expansion_of_large_cells():
+    # cells expecting >= 20 samples by the expansion: within 1e-4 of the exact sum on
+    # tables mixing large and sparse cells; without large cells it is the exact sum
+    rng = np.random.default_rng(2)
+    for n, r in [(10_000, 15), (10_000, 4), (5_000, 40)]:
+        a = np.bincount(rng.integers(0, r, n), minlength=r)
+        b = np.bincount(np.clip(np.round(rng.normal(9, 3, n)), 0, 18).astype(int))
+        exact = expected_mutual_information(a, b)
+        assert expected_mutual_information(a, b, exact_below=20) == pytest.approx(exact,
+                                                                                rel=1e-4)
+    # one large cell by hand: E[x log(x / mu)] / n for x hypergeometric, mu = 100
+    n, a, b = 1000.0, 400.0, 250.0
+    x = np.arange(0, 251)
+    log_pmf = (gammaln(a + 1) - gammaln(x + 1) - gammaln(a - x + 1) + gammaln(n - a + 1)
+               - gammaln(b - x + 1) - gammaln(n - a - b + x + 1) - gammaln(n + 1)
+               + gammaln(b + 1) + gammaln(n - b + 1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(x > 0, x * np.log(x / 100.0), 0.0)
+    by_hand = float(np.sum(np.exp(log_pmf) * terms)) / n
+    assert _expanded_mi_terms(np.array([a]), np.array([b]), n)[0] == pytest.approx(
+        by_hand, rel=1e-3)
+    small = [3, 5, 4]  # no cell expects 20 samples: the exact sum
+    assert expected_mutual_information(small, small, exact_below=20) == (
+        expected_mutual_information(small, small))
 
 
 @pytest.mark.parametrize("n, r, c", [(320, 10, 10), (320, 4, 10), (1000, 32, 10)])

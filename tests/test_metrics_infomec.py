@@ -290,6 +290,51 @@ def test_fits_together_match_separate_fits_exactly():
         _fit_together(objectives)
 
 
+def test_one_hot_products_without_scipys_kernels_agree_exactly(monkeypatch):
+    """Without scipy's private kernels (a scipy that moved them) the one-hot products fall
+    back to scipy's public ones: the same arithmetic, the same InfoE, bit for bit."""
+    from sklq.metrics import _infomec
+
+    rng = np.random.default_rng(4)
+    factors = rng.integers(0, 6, (800, 2))
+    latents = np.c_[np.where(rng.random((800, 2)) < 0.2, rng.integers(0, 9, (800, 2)),
+                             factors), rng.integers(0, 5, 800)].astype(float)
+    with_kernels = infomec(factors, latents, adjust_for_chance=True, random_state=0)
+    monkeypatch.setattr(_infomec, "csr_matvecs", None)
+    monkeypatch.setattr(_infomec, "csc_matvecs", None)
+    public = infomec(factors, latents, adjust_for_chance=True, random_state=0)
+    np.testing.assert_array_equal(public.infoe_per_factor, with_kernels.infoe_per_factor)
+    assert public.unadjusted["infoe"] == with_kernels.unadjusted["infoe"]
+    assert public.chance["infoe"] == with_kernels.chance["infoe"]
+
+
+def test_one_hot_design_products_match_the_standardised_dense_matrix():
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    from sklq.metrics._infomec import _DesignMatrix
+    from sklq.metrics._validation import encode_columns
+
+    rng = np.random.default_rng(8)
+    latents = np.c_[rng.integers(0, 4, 200), rng.integers(0, 7, 200), np.zeros(200)]
+    design = _DesignMatrix(*encode_columns(latents))
+    dense = StandardScaler().fit_transform(OneHotEncoder().fit_transform(latents).toarray())
+    coef = rng.normal(size=(3, design.n_features)).astype(np.float32)
+    intercept = rng.normal(size=3).astype(np.float32)
+    scores = design.scores(coef, intercept, np.empty((3, 200), np.float32))
+    np.testing.assert_allclose(scores, coef @ dense.T + intercept[:, None], atol=1e-4)
+    residual = rng.normal(size=(3, 200)).astype(np.float32)
+    coef_gradient, intercept_gradient = design.gradient(residual)
+    np.testing.assert_allclose(coef_gradient, residual @ dense, atol=1e-4)
+    np.testing.assert_allclose(intercept_gradient, residual.sum(axis=1), atol=1e-5)
+    # an offset on a raw column reaches exactly the rows where that column is 1
+    offset = np.zeros_like(coef)
+    offset[1, 2] = -1e4  # latent 0's value 2, class 1
+    shifted = design.scores(coef, intercept, np.empty((3, 200), np.float32), offset)
+    moved = np.abs(shifted - scores) > 1e3
+    np.testing.assert_array_equal(moved[1], latents[:, 0] == 2)
+    assert not moved[[0, 2]].any()
+
+
 # ------------------------------------------------- InfoE: classes a latent value excludes
 # one latent, values 0-2, a factor with classes 0-2: rows per (value, class)
 SATURATED_COUNTS = np.array([[4, 2, 0],   # value 0 never has class 2

@@ -38,10 +38,26 @@ from ._validation import (
     shuffle_generator,
 )
 
-try:  # scipy's kernels of sparse @ dense products, called with output buffers of ours
-    from scipy.sparse._sparsetools import csc_matvecs, csr_matvecs
-except ImportError:  # pragma: no cover - a scipy that moved them: its public products
-    csc_matvecs = csr_matvecs = None
+
+def _private_kernels():
+    """scipy's kernels of sparse @ dense products (``Y += A @ X`` into a ``Y`` of ours), or
+    ``(None, None)`` where a scipy moved or changed them: its public products then."""
+    try:
+        from scipy.sparse._sparsetools import csc_matvecs, csr_matvecs
+
+        out = np.zeros(2, dtype=np.float32)  # [[2]] @ [[1, 3]], both ways
+        one = np.array([0, 1], dtype=np.int32)
+        for kernel in (csr_matvecs, csc_matvecs):
+            kernel(1, 1, 2, one, one[:1], np.array([2.0], np.float32),
+                   np.array([1.0, 3.0], np.float32), out)
+        if not np.array_equal(out, [4.0, 12.0]):
+            raise ValueError(out)
+    except Exception:  # pragma: no cover - depends on the installed scipy
+        return None, None
+    return csr_matvecs, csc_matvecs
+
+
+csr_matvecs, csc_matvecs = _private_kernels()
 
 #: ``mutual_info_classif``'s ``n_neighbors`` used by the reference InfoMEC.
 N_NEIGHBORS = 10
