@@ -393,10 +393,10 @@ class _LogisticObjective:
     ``sum_i w_i loss_i / sum_i w_i`` with ``w_i = n / (K * count(y_i))`` and, for ``K >= 3``
     classes, the multinomial loss ``logsumexp(raw_i) - raw_i[y_i]`` of ``raw = X W + b``,
     or for two classes the binomial loss ``log(1 + exp(raw_i)) - y_i raw_i`` of a single
-    score. This evaluates the same function and gradient for ``scipy.optimize.minimize``,
-    class-major (scores of shape (K, n)), with the products of a :class:`_DesignMatrix`
-    into preallocated buffers, in the design's precision (float32 for one-hot features);
-    the loss is summed in float64.
+    score. This evaluates the same function and gradient, as ``(value, gradient)`` for
+    ``scipy.optimize.minimize`` or :func:`_fit_together`, class-major (scores of shape
+    (K, n)), with the products of a :class:`_DesignMatrix` into preallocated buffers, in the
+    design's precision (float32 for one-hot features); the loss is summed in float64.
 
     With ``exclude_unseen`` (one-hot designs only) the regression starts at the limit its
     optimum approaches in one kind of direction. When value ``v`` of a latent occurs in no
@@ -596,10 +596,11 @@ def _explicitness(design, labels, n_classes, exclude_unseen=False):
 
     ``CE`` is the in-sample log loss of the reference's multinomial logistic regression
     (no penalty, balanced class weights, lbfgs, ``max_iter=100``, ``tol=1e-4``) on the
-    features of ``design`` (a :class:`_DesignMatrix`). The same
-    objective is minimised by the same ``scipy.optimize.minimize`` call with the options
-    scikit-learn passes (``L-BFGS-B``, ``maxiter=100``, ``maxls=50``, ``gtol=1e-4``,
-    ``ftol=64 eps``, from zero), only with faster function evaluations
+    features of ``design`` (a :class:`_DesignMatrix`). The same objective is minimised
+    (:func:`_fit_logistic`: on continuous features by the same ``scipy.optimize.minimize``
+    call with the options scikit-learn passes, ``L-BFGS-B``, ``maxiter=100``, ``maxls=50``,
+    ``gtol=1e-4``, ``ftol=64 eps``, from zero; on one-hot features by sklq's L-BFGS with
+    the same stopping rules), only with faster function evaluations
     (:class:`_LogisticObjective`, whose ``exclude_unseen`` starts one-hot fits at the limit
     of their unbounded directions). The null model (intercept only, balanced class weights)
     predicts the uniform distribution, so its log loss ``CE_null`` is ``log(n_classes)``.
@@ -775,7 +776,7 @@ def _cross_validated_infoe_per_factor(factors, design, rng, n_jobs):
     shared by all factors, so that the fold designs are built once; a factor of which that
     split leaves some value out of a training fold (a rare value at small ``n``) gets folds
     of its own, stratified by it. With one-hot features and one joblib worker the factors
-    on the shared folds fit in lockstep (as in :func:`_infoe_per_factor`); otherwise every
+    on the shared folds fit together (as in :func:`_infoe_per_factor`); otherwise every
     factor is a joblib task.
     """
     n_factors = factors.codes.shape[1]
