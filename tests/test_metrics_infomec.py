@@ -494,3 +494,24 @@ def test_infoe_features_invalid(bad):
         infomec(factors, factors, infoe_features=bad)
     with pytest.raises(ValueError, match=r"infoe_features must be one of .*got"):
         infoe_score(factors, factors, infoe_features=bad)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["loky", "threading"])
+def test_discrete_infoe_with_workers_equals_one_worker(backend):
+    """n_jobs=2 fits each factor's regression in a worker (the design pickled to worker
+    processes, or shared by threads with a scratch buffer each), n_jobs=1 all together:
+    the same InfoE, bit for bit, plain and adjusted."""
+    from joblib import parallel_backend
+
+    rng = np.random.default_rng(12)
+    factors = rng.integers(0, 5, (600, 3))
+    latents = np.c_[np.where(rng.random((600, 3)) < 0.3, rng.integers(0, 7, (600, 3)),
+                             factors), rng.integers(0, 4, 600)].astype(float)
+    for adjust in (False, True):
+        alone = infomec(factors, latents, adjust_for_chance=adjust, random_state=0)
+        with parallel_backend(backend):
+            workers = infomec(factors, latents, adjust_for_chance=adjust, random_state=0,
+                              n_jobs=2)
+        np.testing.assert_array_equal(workers.infoe_per_factor, alone.infoe_per_factor)
+        assert workers.infoe == alone.infoe
